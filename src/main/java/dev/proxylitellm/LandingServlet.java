@@ -1,0 +1,35 @@
+package dev.proxylitellm;
+
+import dev.proxylitellm.errors.ErrorResponses;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The webapp's default servlet: {@code GET <ctx>/} says the proxy runs (as the original did), and
+ * every other path outside {@code /v1} and {@code /healthz} gets a JSON 404 instead of the
+ * container's HTML page. Nothing outside {@code /v1} is ever proxied.
+ */
+public class LandingServlet extends HttpServlet
+{
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException
+    {
+        boolean root = "/".equals(request.getServletPath()) && request.getPathInfo() == null;
+        if (!root)
+        {
+            ErrorResponses.write(response, ErrorPageServlet.errorFor(404, request.getContextPath()));
+            return;
+        }
+        String method = request.getMethod();
+        if (!method.equals("GET") && !method.equals("HEAD"))
+        {
+            response.setHeader("Allow", "GET, HEAD");
+            ErrorResponses.write(response, ErrorPageServlet.errorFor(405, request.getContextPath()));
+            return;
+        }
+        JsonResponses.write(response, 200, "{\"message\":\"proxy-litellm is running\",\"api\":\""
+            + request.getContextPath().replace("\"", "") + "/v1\"}");
+    }
+}

@@ -1,0 +1,294 @@
+package dev.proxylitellm;
+
+import dev.proxylitellm.config.ProxyConfig;
+import dev.proxylitellm.errors.ErrorResponses;
+import dev.proxylitellm.errors.OpenAiError;
+import dev.proxylitellm.errors.UpstreamFailures;
+import dev.proxylitellm.http.CredentialHeaders;
+import dev.proxylitellm.http.Exchange;
+import dev.proxylitellm.http.InvalidTargetException;
+import dev.proxylitellm.http.TargetRewriter;
+import dev.proxylitellm.http.UpstreamClientSettings;
+import dev.proxylitellm.logging.AccessLog;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.BadMessageException;
+
+/**
+ * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
+ * organisation's credentials and {@code app_id}, streaming bodies both ways. It only overrides
+ * the hooks of Jetty's {@link AsyncMiddleManServlet} that this product changes; the target
+ * rules, header policy, errors and logging live in their own classes.
+ */
+public class LiteLlmProxyServlet extends AsyncMiddleManServlet
+{
+    static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
+    private static final String ALLOW = "GET, POST, PUT, DELETE, PATCH, OPTIONS, HEAD";
+    private static final String REJECTION_ATTRIBUTE = LiteLlmProxyServlet.class.getName() + ".rejection";
+    private static final String SERVLET_PATH = "/v1";
+
+    private ProxyConfig config;
+    private TargetRewriter targets;
+    private CredentialHeaders credentials;
+
+    @Override
+    public void init(ServletConfig servletConfig) throws ServletException
+    {
+        config = (ProxyConfig)servletConfig.getServletContext().getAttribute(ProxyConfig.class.getName());
+        if (config == null)
+            throw new UnavailableException("No proxy-litellm configuration: the ProxyBootstrap listener must run first");
+        targets = new TargetRewriter(config.baseUrl(), config.appId());
+        credentials = new CredentialHeaders(config);
+        super.init(new UpstreamClientSettings(servletConfig, config));
+    }
+
+    @Override
+    protected HttpClient newHttpClient()
+    {
+        HttpClient client = super.newHttpClient();
+        client.setConnectTimeout(config.connectTimeoutMs());
+        // Every concurrent stream needs a connection; requests beyond the pool wait here rather than fail.
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.maxConnections() * 4));
+        // Upstream sees the client's User-Agent, or none: not the proxy's library and version.
+        client.setUserAgentField(null);
+        return client;
+    }
+
+    @Override
+    protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) throws ServletException, IOException
+    {
+        Exchange exchange = new Exchange(clientRequest.getMethod(), clientRequest.getRequestURI());
+        clientRequest.setAttribute(Exchange.ATTRIBUTE, exchange);
+        if (!METHODS.contains(clientRequest.getMethod()))
+        {
+            proxyResponse.setHeader("Allow", ALLOW);
+            reject(proxyResponse, exchange, new OpenAiError(405, OpenAiError.INVALID_REQUEST, "method_not_allowed",
+                "The proxy forwards only " + ALLOW + "."));
+            return;
+        }
+        super.service(clientRequest, proxyResponse);
+    }
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest clientRequest)
+    {
+        // The raw URI, not getPathInfo(): decoding would change what upstream receives.
+        String uri = clientRequest.getRequestURI();
+        String prefix = clientRequest.getContextPath() + SERVLET_PATH;
+        try
+        {
+            if (!uri.startsWith(prefix))
+                throw new InvalidTargetException(OpenAiError.invalidPath("The request path must start with /v1/, unencoded."));
+            return targets.rewrite(uri.substring(prefix.length()), clientRequest.getQueryString());
+        }
+        catch (InvalidTargetException x)
+        {
+            clientRequest.setAttribute(REJECTION_ATTRIBUTE, x.error());
+            return null;
+        }
+    }
+
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+    {
+        OpenAiError error = (OpenAiError)clientRequest.getAttribute(REJECTION_ATTRIBUTE);
+        try
+        {
+            reject(proxyResponse, exchange(clientRequest), error);
+        }
+        catch (IOException x)
+        {
+            _log.debug("Could not send the rejection", x);
+        }
+    }
+
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest)
+    {
+        super.copyRequestHeaders(clientRequest, proxyRequest);
+        proxyRequest.headers(credentials::stripClientCredentials);
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest)
+    {
+        super.addProxyHeaders(clientRequest, proxyRequest);
+        proxyRequest.headers(credentials::inject);
+    }
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
+    {
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        exchange(clientRequest).upstreamHeaders(serverResponse.getStatus());
+        if (isEventStream(serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE)))
+            proxyResponse.setHeader("X-Accel-Buffering", "no");
+    }
+
+    @Override
+    protected ContentTransformer newClientRequestContentTransformer(HttpServletRequest clientRequest, Request proxyRequest)
+    {
+        Exchange exchange = exchange(clientRequest);
+        return (input, finished, output) ->
+        {
+            exchange.addBytesIn(input.remaining());
+            output.add(input);
+        };
+    }
+
+    @Override
+    protected ContentTransformer newServerResponseContentTransformer(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
+    {
+        Exchange exchange = exchange(clientRequest);
+        return (input, finished, output) ->
+        {
+            exchange.addBytesOut(input.remaining());
+            output.add(input);
+        };
+    }
+
+    @Override
+    protected ProxyWriter newProxyWriteListener(HttpServletRequest clientRequest, Response serverResponse)
+    {
+        return new ClientWriter(clientRequest, serverResponse);
+    }
+
+    /**
+     * Flushes every write as soon as the output can take it, so each streamed event reaches the
+     * client when upstream sent it. Responses with a length keep it (see {@link ClientWriter}),
+     * so flushing them does not turn them into chunked ones.
+     */
+    @Override
+    protected void writeProxyResponseContent(ServletOutputStream output, ByteBuffer content) throws IOException
+    {
+        super.writeProxyResponseContent(output, content);
+        if (output.isReady())
+            output.flush();
+    }
+
+    @Override
+    protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
+    {
+        AccessLog.log(exchange(clientRequest), proxyResponse.getStatus(), Exchange.Outcome.OK);
+        super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure)
+    {
+        Exchange exchange = exchange(clientRequest);
+        if (_log.isDebugEnabled())
+            _log.debug("{} {} failed", exchange.method(), exchange.path(), failure);
+        OpenAiError error = exchange.invalidClientRequest() != null ? exchange.invalidClientRequest() : UpstreamFailures.classify(failure);
+        Exchange.Outcome outcome = exchange.hasClientFailed() ? Exchange.Outcome.CLIENT_ABORT
+            : exchange.invalidClientRequest() != null ? Exchange.Outcome.REJECTED
+            : error.status() == 504 ? Exchange.Outcome.UPSTREAM_TIMEOUT : Exchange.Outcome.UPSTREAM_ERROR;
+        int status = error.status();
+        try
+        {
+            if (exchange.hasClientFailed() || proxyResponse.isCommitted() || exchange.bytesOut() > 0)
+            {
+                // Part of the body is out: only a broken connection tells the client it is incomplete.
+                status = proxyResponse.getStatus();
+                proxyResponse.sendError(-1);
+            }
+            else
+            {
+                proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+                ErrorResponses.write(proxyResponse, error);
+            }
+        }
+        catch (Exception x)
+        {
+            _log.trace("Could not send the error response", x);
+        }
+        finally
+        {
+            AccessLog.log(exchange, status, outcome);
+            if (clientRequest.isAsyncStarted())
+                clientRequest.getAsyncContext().complete();
+        }
+    }
+
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest, HttpServletResponse proxyResponse, Throwable failure)
+    {
+        Exchange exchange = exchange(clientRequest);
+        if (failure instanceof BadMessageException bad)
+            exchange.clientRequestInvalid(new OpenAiError(bad.getCode(), OpenAiError.INVALID_REQUEST, "invalid_request_body",
+                "The request body could not be read: it is malformed or larger than allowed."));
+        else
+            exchange.clientFailed();
+        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
+    static boolean isEventStream(String contentType)
+    {
+        if (contentType == null)
+            return false;
+        int semicolon = contentType.indexOf(';');
+        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return base.equalsIgnoreCase("text/event-stream");
+    }
+
+    private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException
+    {
+        ErrorResponses.write(proxyResponse, error);
+        AccessLog.log(exchange, error.status(), Exchange.Outcome.REJECTED);
+    }
+
+    private static Exchange exchange(HttpServletRequest clientRequest)
+    {
+        return (Exchange)clientRequest.getAttribute(Exchange.ATTRIBUTE);
+    }
+
+    /**
+     * Keeps upstream's {@code Content-Length}: the base class drops it because a transformer might
+     * change the body, but this proxy's transformers only observe. Set before the first write,
+     * it keeps plain responses from going out chunked or close-delimited.
+     */
+    private final class ClientWriter extends ProxyWriter
+    {
+        private final HttpServletRequest clientRequest;
+        private final long contentLength;
+        private boolean started;
+
+        private ClientWriter(HttpServletRequest clientRequest, Response serverResponse)
+        {
+            super(clientRequest, serverResponse);
+            this.clientRequest = clientRequest;
+            this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        }
+
+        @Override
+        protected Action process() throws Throwable
+        {
+            if (!started)
+            {
+                started = true;
+                if (contentLength >= 0)
+                    clientRequest.getAsyncContext().getResponse().setContentLengthLong(contentLength);
+            }
+            return super.process();
+        }
+
+        @Override
+        protected void onCompleteFailure(Throwable failure)
+        {
+            exchange(clientRequest).clientFailed();
+            super.onCompleteFailure(failure);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.proxylitellm;
+
+import dev.proxylitellm.config.ConfigException;
+import dev.proxylitellm.config.ConfigLoader;
+import dev.proxylitellm.config.ConfigSource;
+import dev.proxylitellm.config.ProxyConfig;
+import dev.proxylitellm.http.CredentialHeaders;
+import dev.proxylitellm.logging.ProxyLogging;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and validates the configuration once, when the webapp starts, sets up logging from it and
+ * publishes it to the servlets. Invalid or missing configuration fails the deployment itself
+ * (a listener that throws stops the context in every container), so the proxy never runs
+ * half-configured.
+ */
+public class ProxyBootstrap implements ServletContextListener
+{
+    /**
+     * Context attribute through which an embedding application (the local runner, tests) can
+     * hand in its own {@code List<ConfigSource>} instead of the standard ones.
+     */
+    public static final String CONFIG_SOURCES_ATTRIBUTE = ProxyBootstrap.class.getName() + ".configSources";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyBootstrap.class);
+
+    @Override
+    public void contextInitialized(ServletContextEvent event)
+    {
+        ServletContext context = event.getServletContext();
+        ProxyConfig config;
+        try
+        {
+            config = new ConfigLoader(sources(context)).load();
+        }
+        catch (ConfigException x)
+        {
+            LOG.error(x.getMessage());
+            throw new IllegalStateException(x.getMessage());
+        }
+        ProxyLogging.configure(config, new CredentialHeaders(config).strippedNames());
+        context.setAttribute(ProxyConfig.class.getName(), config);
+        LOG.info("proxy-litellm forwarding {}/v1/* to {}", context.getContextPath(), config);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event)
+    {
+        event.getServletContext().removeAttribute(ProxyConfig.class.getName());
+        ProxyLogging.stop();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ConfigSource> sources(ServletContext context)
+    {
+        Object embedded = context.getAttribute(CONFIG_SOURCES_ATTRIBUTE);
+        if (embedded != null)
+            return (List<ConfigSource>)embedded;
+        return ConfigLoader.standardSources(ConfigSource.of("servlet context parameters", context::getInitParameter));
+    }
+}

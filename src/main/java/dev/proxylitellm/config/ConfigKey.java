@@ -1,0 +1,58 @@
+package dev.proxylitellm.config;
+
+/**
+ * Every configuration key the proxy reads, with its default and meaning. This enum is the one
+ * documented list of keys: {@code .env.example} and the README's table follow it, and
+ * {@link ConfigLoader} resolves nothing that is not named here.
+ */
+public enum ConfigKey
+{
+    /** Upstream base URL, already ending in {@code /v1}; no default so credentials never go to a host nobody chose. */
+    LITELLM_BASE_URL(null, false, "Upstream base URL, e.g. https://litellm.example.org/v1 (required)"),
+    /** Value of the {@code app_id} query parameter added to every upstream call. */
+    DS_APP_ID(null, false, "app_id query parameter added to every call (required)"),
+    /** Sent verbatim as the upstream {@code Authorization} header. */
+    DS_KEY(null, true, "Sent verbatim as the Authorization header (required, secret)"),
+    /** Sent as {@code Bearer <key>} in the header named by {@link #LITELLM_KEY_HEADER}. */
+    LITELLM_API_KEY(null, true, "Sent as 'Bearer <key>' in LITELLM_KEY_HEADER (required, secret)"),
+    /** Name of the header that carries {@link #LITELLM_API_KEY}. */
+    LITELLM_KEY_HEADER("X-LiteLLM-Key", false, "Header that carries LITELLM_API_KEY"),
+    /** Root log level: TRACE, DEBUG, INFO, WARNING/WARN, ERROR, CRITICAL. */
+    LOG_LEVEL("INFO", false, "TRACE, DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL"),
+    /** Log file written besides the console; empty turns the file off. */
+    LOG_FILE("proxy_litellm.log", false, "Log file besides the console; empty for console only"),
+    /** Upper bound for opening a TCP (and TLS) connection to upstream. */
+    UPSTREAM_CONNECT_TIMEOUT_MS("10000", false, "Connect timeout to upstream, ms"),
+    /** Longest silence tolerated from upstream; a reasoning model may think for minutes. */
+    UPSTREAM_IDLE_TIMEOUT_MS("300000", false, "Longest upstream silence before 504, ms"),
+    /** Connections to upstream; each streamed response holds one for its whole length. */
+    UPSTREAM_MAX_CONNECTIONS("4096", false, "Max connections to upstream (one per concurrent stream)"),
+    /** A {@code .env} file to read instead of {@code ./.env}. */
+    DOTENV_FILE(null, false, "A .env file to read instead of ./.env");
+
+    private final String defaultValue;
+    private final boolean secret;
+    private final String description;
+
+    ConfigKey(String defaultValue, boolean secret, String description)
+    {
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+        this.description = description;
+    }
+
+    public String defaultValue()
+    {
+        return defaultValue;
+    }
+
+    public boolean isSecret()
+    {
+        return secret;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.proxylitellm.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves every {@link ConfigKey} from a list of {@link ConfigSource}s, highest precedence
+ * first, and validates the result into a {@link ProxyConfig}. All problems are collected, so one
+ * failed start names every key that needs attention.
+ */
+public final class ConfigLoader
+{
+    private static final Pattern HEADER_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Map<String, String> LOG_LEVELS = Map.of(
+        "TRACE", "TRACE",
+        "DEBUG", "DEBUG",
+        "INFO", "INFO",
+        "WARNING", "WARN",
+        "WARN", "WARN",
+        "ERROR", "ERROR",
+        "CRITICAL", "ERROR");
+
+    private final List<ConfigSource> sources;
+
+    public ConfigLoader(List<ConfigSource> sources)
+    {
+        this.sources = List.copyOf(sources);
+    }
+
+    /**
+     * The standard precedence: JVM system properties, environment variables, the {@code .env}
+     * file ({@code DOTENV_FILE}, else {@code ./.env}), then the servlet context's parameters.
+     */
+    public static List<ConfigSource> standardSources(ConfigSource contextParameters)
+    {
+        List<ConfigSource> above = List.of(ConfigSource.systemProperties(), ConfigSource.environment());
+        Optional<String> dotenvFile = new ConfigLoader(append(above, contextParameters)).value(ConfigKey.DOTENV_FILE);
+        ConfigSource dotenv = dotenvFile
+            .map(file -> DotenvSource.read(Path.of(file), true))
+            .orElseGet(() -> DotenvSource.read(Path.of(".env"), false));
+        List<ConfigSource> all = new ArrayList<>(above);
+        all.add(dotenv);
+        all.add(contextParameters);
+        return all;
+    }
+
+    private static List<ConfigSource> append(List<ConfigSource> sources, ConfigSource last)
+    {
+        List<ConfigSource> all = new ArrayList<>(sources);
+        all.add(last);
+        return all;
+    }
+
+    /** The value of {@code key} from the first source that has a non-blank one, else its default. */
+    public Optional<String> value(ConfigKey key)
+    {
+        for (ConfigSource source : sources)
+        {
+            Optional<String> value = source.get(key.name()).map(String::trim).filter(v -> !v.isEmpty());
+            if (value.isPresent())
+                return value;
+        }
+        return Optional.ofNullable(key.defaultValue());
+    }
+
+    public ProxyConfig load()
+    {
+        List<String> problems = new ArrayList<>();
+        URI baseUrl = baseUrl(problems);
+        String appId = required(ConfigKey.DS_APP_ID, problems);
+        String dsKey = required(ConfigKey.DS_KEY, problems);
+        String liteLlmApiKey = required(ConfigKey.LITELLM_API_KEY, problems);
+        String keyHeader = value(ConfigKey.LITELLM_KEY_HEADER).orElseThrow();
+        if (!HEADER_TOKEN.matcher(keyHeader).matches())
+            problems.add(ConfigKey.LITELLM_KEY_HEADER + " is not a valid header name");
+        String logLevel = LOG_LEVELS.get(value(ConfigKey.LOG_LEVEL).orElseThrow().toUpperCase(Locale.ROOT));
+        if (logLevel == null)
+            problems.add(ConfigKey.LOG_LEVEL + " must be one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, TRACE");
+        String logFile = logFile();
+        long connectTimeout = positive(ConfigKey.UPSTREAM_CONNECT_TIMEOUT_MS, problems);
+        long idleTimeout = positive(ConfigKey.UPSTREAM_IDLE_TIMEOUT_MS, problems);
+        long maxConnections = positive(ConfigKey.UPSTREAM_MAX_CONNECTIONS, problems);
+        if (maxConnections > Integer.MAX_VALUE)
+            problems.add(ConfigKey.UPSTREAM_MAX_CONNECTIONS + " is too large");
+        if (dsKey != null && !headerValueIsSafe(dsKey))
+            problems.add(ConfigKey.DS_KEY + " contains control characters");
+        if (liteLlmApiKey != null && !headerValueIsSafe(liteLlmApiKey))
+            problems.add(ConfigKey.LITELLM_API_KEY + " contains control characters");
+        if (!problems.isEmpty())
+            throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
+        return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
+            connectTimeout, idleTimeout, (int)maxConnections);
+    }
+
+    private String logFile()
+    {
+        // An explicitly empty LOG_FILE turns the file off; value() would read it as "unset".
+        for (ConfigSource source : sources)
+        {
+            Optional<String> raw = source.get(ConfigKey.LOG_FILE.name());
+            if (raw.isPresent())
+                return raw.get().trim();
+        }
+        return ConfigKey.LOG_FILE.defaultValue();
+    }
+
+    private String required(ConfigKey key, List<String> problems)
+    {
+        Optional<String> value = value(key);
+        if (value.isEmpty())
+            problems.add(key + " is missing");
+        return value.orElse(null);
+    }
+
+    private URI baseUrl(List<String> problems)
+    {
+        String raw = required(ConfigKey.LITELLM_BASE_URL, problems);
+        if (raw == null)
+            return null;
+        String invalid = ConfigKey.LITELLM_BASE_URL + " must be an absolute http:// or https:// URL with a host and no query";
+        try
+        {
+            URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean valid = (scheme.equals("http") || scheme.equals("https"))
+                && uri.getHost() != null
+                && uri.getRawQuery() == null
+                && uri.getRawFragment() == null
+                && uri.getRawUserInfo() == null;
+            if (!valid)
+            {
+                problems.add(invalid);
+                return null;
+            }
+            return uri;
+        }
+        catch (URISyntaxException x)
+        {
+            problems.add(invalid);
+            return null;
+        }
+    }
+
+    private long positive(ConfigKey key, List<String> problems)
+    {
+        String raw = value(key).orElseThrow();
+        try
+        {
+            long value = Long.parseLong(raw);
+            if (value > 0)
+                return value;
+        }
+        catch (NumberFormatException ignored)
+        {
+            // Reported below, without echoing the value.
+        }
+        problems.add(key + " must be a positive whole number");
+        return 0;
+    }
+
+    private static boolean headerValueIsSafe(String value)
+    {
+        return value.chars().allMatch(c -> c >= 0x20 && c != 0x7f);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.proxylitellm.http;
+
+import dev.proxylitellm.errors.OpenAiError;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the proxy records about one client request while it is proxied, for its access log line:
+ * timings, byte counts, upstream status and how it ended. Each counter has a single writer (the
+ * request side or the response side), so plain volatile fields suffice.
+ */
+public final class Exchange
+{
+    public static final String ATTRIBUTE = Exchange.class.getName();
+
+    /** How an exchange ended, as the access log reports it. */
+    public enum Outcome
+    {
+        OK, REJECTED, CLIENT_ABORT, UPSTREAM_ERROR, UPSTREAM_TIMEOUT;
+
+        @Override
+        public String toString()
+        {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final String method;
+    private final String path;
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile long upstreamHeadersNanos;
+    private volatile int upstreamStatus;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+    private volatile boolean clientFailed;
+    private volatile OpenAiError invalidClientRequest;
+
+    public Exchange(String method, String path)
+    {
+        this.method = method;
+        this.path = path;
+    }
+
+    public void upstreamHeaders(int status)
+    {
+        upstreamHeadersNanos = System.nanoTime();
+        upstreamStatus = status;
+    }
+
+    public void addBytesIn(int count)
+    {
+        bytesIn += count;
+    }
+
+    public void addBytesOut(int count)
+    {
+        bytesOut += count;
+    }
+
+    /** Records that writing to the client failed: the client went away. */
+    public void clientFailed()
+    {
+        clientFailed = true;
+    }
+
+    /** Records that the client's request body was malformed, so the client gets {@code error}. */
+    public void clientRequestInvalid(OpenAiError error)
+    {
+        invalidClientRequest = error;
+    }
+
+    public OpenAiError invalidClientRequest()
+    {
+        return invalidClientRequest;
+    }
+
+    public boolean hasClientFailed()
+    {
+        return clientFailed;
+    }
+
+    /** True the first time only, so an exchange that fails on both sides is logged once. */
+    public boolean finish()
+    {
+        return finished.compareAndSet(false, true);
+    }
+
+    public String method()
+    {
+        return method;
+    }
+
+    public String path()
+    {
+        return path;
+    }
+
+    public int upstreamStatus()
+    {
+        return upstreamStatus;
+    }
+
+    /** Milliseconds from the client request to upstream's response headers, or -1 if none came. */
+    public long upstreamTtfbMillis()
+    {
+        long headers = upstreamHeadersNanos;
+        return headers == 0 ? -1 : (headers - startNanos) / 1_000_000;
+    }
+
+    public long elapsedMillis()
+    {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    public long bytesIn()
+    {
+        return bytesIn;
+    }
+
+    public long bytesOut()
+    {
+        return bytesOut;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.proxylitellm.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import dev.proxylitellm.config.ProxyConfig;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up logback from the configuration, the way the original proxy logged: to the console and
+ * to {@code LOG_FILE}, at {@code LOG_LEVEL}. Every line is redacted. It configures only the
+ * logback this webapp carries, so the container's own logging is left alone.
+ */
+public final class ProxyLogging
+{
+    static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+
+    private ProxyLogging()
+    {
+    }
+
+    /** Replaces logback's configuration; a no-op when SLF4J is bound to another backend. */
+    public static void configure(ProxyConfig config, Collection<String> credentialHeaderNames)
+    {
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (!(factory instanceof LoggerContext context))
+            return;
+        SecretRedactor redactor = new SecretRedactor(
+            List.of(config.dsKey(), config.liteLlmApiKey(), config.liteLlmKeyHeaderValue()), credentialHeaderNames);
+        context.reset();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(config.logLevel(), Level.INFO));
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setName("console");
+        start(context, console, redactor);
+        root.addAppender(console);
+        if (!config.logFile().isEmpty())
+        {
+            FileAppender<ILoggingEvent> file = new FileAppender<>();
+            file.setName("file");
+            file.setFile(config.logFile());
+            file.setAppend(true);
+            start(context, file, redactor);
+            root.addAppender(file);
+        }
+        context.start();
+    }
+
+    /** Closes the log file and stops logback's threads, so an undeployed webapp leaves nothing running. */
+    public static void stop()
+    {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
+            context.stop();
+    }
+
+    private static void start(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender, SecretRedactor redactor)
+    {
+        RedactingLayout layout = new RedactingLayout(redactor);
+        layout.setContext(context);
+        layout.setPattern(PATTERN);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender.setContext(context);
+        appender.setEncoder(encoder);
+        appender.start();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.proxylitellm.logging;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Removes credentials from text about to be logged. Jetty's DEBUG output dumps request headers,
+ * including the credentials the proxy injects and those clients send; this blanks the value of
+ * every credential header, wherever it appears in a line, and every configured secret value.
+ */
+public final class SecretRedactor
+{
+    static final String MASK = "[REDACTED]";
+
+    private final List<String> secrets;
+    private final Pattern headers;
+
+    /**
+     * @param secrets values never to log, such as the configured keys
+     * @param headerNames names of headers whose values are credentials
+     */
+    public SecretRedactor(Collection<String> secrets, Collection<String> headerNames)
+    {
+        List<String> values = new ArrayList<>();
+        for (String secret : secrets)
+        {
+            if (secret != null && !secret.isBlank())
+                values.add(secret);
+        }
+        // Longest first, so that a secret containing another is blanked whole.
+        values.sort(Comparator.comparingInt(String::length).reversed());
+        this.secrets = List.copyOf(values);
+        String names = headerNames.stream().map(Pattern::quote).collect(Collectors.joining("|"));
+        this.headers = Pattern.compile("(?i)(" + names + ")(\"?\\s*[:=]\\s*\"?)[^\\r\\n]*");
+    }
+
+    public String redact(String text)
+    {
+        String result = text;
+        for (String secret : secrets)
+        {
+            if (result.contains(secret))
+                result = result.replace(secret, MASK);
+        }
+        Matcher matcher = headers.matcher(result);
+        if (!matcher.find())
+            return result;
+        return matcher.replaceAll("$1$2" + Matcher.quoteReplacement(MASK));
+    }
+}
