@@ -23,6 +23,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.BadMessageException;
 
@@ -135,6 +136,15 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         exchange(clientRequest).upstreamHeaders(serverResponse.getStatus());
         if (isEventStream(serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE)))
             proxyResponse.setHeader("X-Accel-Buffering", "no");
+    }
+
+    @Override
+    protected HttpField filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse, HttpField field)
+    {
+        // The base class drops the standard hop-by-hop headers; RFC 9110 adds those named in Connection.
+        if (serverResponse.getHeaders().contains(HttpHeader.CONNECTION, field.getName()))
+            return null;
+        return super.filterServerResponseHeader(clientRequest, serverResponse, field);
     }
 
     @Override
