@@ -1,10 +1,14 @@
 package dev.proxylitellm;
 
 import dev.proxylitellm.errors.ErrorResponses;
+import dev.proxylitellm.errors.OpenAiError;
+import dev.proxylitellm.http.InvalidTargetException;
+import dev.proxylitellm.http.PathCheck;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The webapp's default servlet: {@code GET <ctx>/} says the proxy runs (as the original did), and
@@ -16,10 +20,11 @@ public class LandingServlet extends HttpServlet
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException
     {
-        boolean root = "/".equals(request.getServletPath()) && request.getPathInfo() == null;
-        if (!root)
+        String rawPath = request.getRequestURI().substring(request.getContextPath().length());
+        if (!rawPath.equals("/"))
         {
-            ErrorResponses.write(response, ErrorPageServlet.errorFor(404, request.getContextPath()));
+            // A path normalised away from /v1 by the container (/v1/../x) lands here: say why.
+            ErrorResponses.write(response, rejection(rawPath).orElse(ErrorPageServlet.errorFor(404, request.getContextPath())));
             return;
         }
         String method = request.getMethod();
@@ -31,5 +36,18 @@ public class LandingServlet extends HttpServlet
         }
         JsonResponses.write(response, 200, "{\"message\":\"proxy-litellm is running\",\"api\":\""
             + request.getContextPath().replace("\"", "") + "/v1\"}");
+    }
+
+    private static Optional<OpenAiError> rejection(String rawPath)
+    {
+        try
+        {
+            PathCheck.check(rawPath);
+            return Optional.empty();
+        }
+        catch (InvalidTargetException x)
+        {
+            return Optional.of(x.error());
+        }
     }
 }

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Percent-decoding for inspection only: the proxy forwards targets in their raw form and decodes
- * just to check what an upstream that decodes would see.
+ * Character rules and percent-decoding for inspection only: the proxy forwards targets in their
+ * raw form and decodes just to check what an upstream that decodes would see.
  */
 final class PercentEncoding
 {
@@ -62,5 +62,26 @@ final class PercentEncoding
         if (c >= 'A' && c <= 'F')
             return c - 'A' + 10;
         return -1;
+    }
+
+    static boolean onlyLegal(String text, boolean[] allowed)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            char c = text.charAt(i);
+            if (c >= allowed.length || !allowed[c])
+                return false;
+        }
+        return true;
+    }
+
+    /** RFC 3986 pchar (unreserved, sub-delims, ":", "@", and "%" for escapes) plus {@code extra}. */
+    static boolean[] legalChars(String extra)
+    {
+        boolean[] table = new boolean[128];
+        String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@%" + extra;
+        for (int i = 0; i < chars.length(); i++)
+            table[chars.charAt(i)] = true;
+        return table;
     }
 }

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -29,7 +32,11 @@ public final class ProxyUnderTest implements AutoCloseable
         QueuedThreadPool threads = new QueuedThreadPool(400, 8);
         threads.setName("proxy");
         server = new Server(threads);
-        connector = new ServerConnector(server);
+        // Let every URI through to the webapp, so its own checks (not Jetty's) are what is tested.
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        http.setSendServerVersion(false);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         connector.setAcceptQueueSize(4096);
