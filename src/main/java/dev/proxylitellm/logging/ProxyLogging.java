@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class ProxyLogging
 {
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+    /**
+     * Jetty's wire-level loggers: at DEBUG they dump raw buffers (prompts, completions, every
+     * header in forms no redaction can recognise reliably), so they never go below INFO.
+     */
+    static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty.io", "org.eclipse.jetty.http", "org.eclipse.jetty.util");
 
     private ProxyLogging()
     {
@@ -37,7 +42,10 @@ public final class ProxyLogging
             List.of(config.dsKey(), config.liteLlmApiKey(), config.liteLlmKeyHeaderValue()), credentialHeaderNames);
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(config.logLevel(), Level.INFO));
+        Level level = Level.toLevel(config.logLevel(), Level.INFO);
+        root.setLevel(level);
+        if (level.levelInt < Level.INFO_INT)
+            WIRE_LOGGERS.forEach(name -> context.getLogger(name).setLevel(Level.INFO));
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setName("console");
         start(context, console, redactor);

@@ -9,13 +9,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Removes credentials from text about to be logged. Jetty's DEBUG output dumps request headers,
- * including the credentials the proxy injects and those clients send; this blanks the value of
- * every credential header, wherever it appears in a line, and every configured secret value.
+ * Removes credentials and bodies from text about to be logged. Jetty's DEBUG output dumps request
+ * headers, including the credentials the proxy injects and those clients send, and the contents of
+ * buffers, which hold prompts and completions; this blanks the value of every credential header,
+ * wherever it appears in a line, every configured secret value, and every buffer dump.
  */
 public final class SecretRedactor
 {
     static final String MASK = "[REDACTED]";
+    /** Jetty's {@code BufferUtil.toDetailString} shows a buffer's bytes between these marks. */
+    private static final Pattern BUFFER_DUMP = Pattern.compile("<<<.*?>>>", Pattern.DOTALL);
+    private static final String BUFFER_MASK = "<<<[CONTENT REDACTED]>>>";
 
     private final List<String> secrets;
     private final Pattern headers;
@@ -47,6 +51,8 @@ public final class SecretRedactor
             if (result.contains(secret))
                 result = result.replace(secret, MASK);
         }
+        if (result.contains("<<<"))
+            result = BUFFER_DUMP.matcher(result).replaceAll(BUFFER_MASK);
         Matcher matcher = headers.matcher(result);
         if (!matcher.find())
             return result;
