@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,13 +27,13 @@ class ConcurrentStreamsTest
     @TempDir
     static Path logs;
     static FakeUpstream upstream;
-    static ProxyUnderTest proxy;
+    static EmbeddedProxy proxy;
 
     @BeforeAll
     static void start()
     {
         upstream = FakeUpstream.start();
-        proxy = ProxyUnderTest.start(TestConfig.against(upstream, logs.resolve("proxy.log")));
+        proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log")));
     }
 
     @AfterAll

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,14 +22,14 @@ class ContextPathTest
     @TempDir
     static Path logs;
     static FakeUpstream upstream;
-    static ProxyUnderTest proxy;
+    static EmbeddedProxy proxy;
     static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start()
     {
         upstream = FakeUpstream.start();
-        proxy = ProxyUnderTest.start(TestConfig.against(upstream, logs.resolve("proxy.log")), "/llm");
+        proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log")), "/llm");
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
@@ -35,7 +35,7 @@ class ErrorsTest
         assertFalse(body.contains(TestConfig.DS_KEY), body);
     }
 
-    private HttpResponse<String> get(ProxyUnderTest proxy, String path) throws Exception
+    private HttpResponse<String> get(EmbeddedProxy proxy, String path) throws Exception
     {
         return client.send(HttpRequest.newBuilder(proxy.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -51,7 +51,7 @@ class ErrorsTest
         FakeUpstream gone = FakeUpstream.start();
         Map<String, String> config = TestConfig.against(gone, logs.resolve("proxy.log"));
         gone.close();
-        try (ProxyUnderTest proxy = ProxyUnderTest.start(config))
+        try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
         {
             HttpResponse<String> response = get(proxy, "/v1/models");
 
@@ -66,7 +66,7 @@ class ErrorsTest
         {
             Map<String, String> config = TestConfig.against(upstream, logs.resolve("proxy.log"));
             config.put("LITELLM_BASE_URL", "http://no-such-host.invalid/v1");
-            try (ProxyUnderTest proxy = ProxyUnderTest.start(config))
+            try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
             {
                 HttpResponse<String> response = get(proxy, "/v1/models");
 
@@ -83,7 +83,7 @@ class ErrorsTest
             upstream.script((request, exchange) -> Thread.sleep(3000));
             Map<String, String> config = TestConfig.against(upstream, logs.resolve("proxy.log"));
             config.put("UPSTREAM_IDLE_TIMEOUT_MS", "500");
-            try (ProxyUnderTest proxy = ProxyUnderTest.start(config))
+            try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
             {
                 long start = System.nanoTime();
                 HttpResponse<String> response = get(proxy, "/v1/chat/completions");
@@ -102,7 +102,7 @@ class ErrorsTest
     void suspiciousPathsAreRefusedWithInvalidPathAndNeverForwarded(String path) throws Exception
     {
         try (FakeUpstream upstream = FakeUpstream.start();
-             ProxyUnderTest proxy = ProxyUnderTest.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
+             EmbeddedProxy proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
         {
             RawHttp.RawResponse response = RawHttp.send(proxy.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
@@ -117,7 +117,7 @@ class ErrorsTest
     {
         // Jetty's HTTP parser rejects these before any webapp sees them (PathCheck would too).
         try (FakeUpstream upstream = FakeUpstream.start();
-             ProxyUnderTest proxy = ProxyUnderTest.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
+             EmbeddedProxy proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
         {
             RawHttp.RawResponse response = RawHttp.send(proxy.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
@@ -132,7 +132,7 @@ class ErrorsTest
     void otherMethodsAreA405WithAllow(String method) throws Exception
     {
         try (FakeUpstream upstream = FakeUpstream.start();
-             ProxyUnderTest proxy = ProxyUnderTest.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
+             EmbeddedProxy proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
         {
             RawHttp.RawResponse response = RawHttp.send(proxy.port(), method + " /v1/models HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 

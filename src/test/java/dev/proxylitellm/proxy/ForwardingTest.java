@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.FakeUpstream.RecordedRequest;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.Scripts;
 import dev.proxylitellm.support.TestConfig;
@@ -33,14 +33,14 @@ class ForwardingTest
     @TempDir
     static Path logs;
     static FakeUpstream upstream;
-    static ProxyUnderTest proxy;
+    static EmbeddedProxy proxy;
     static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start()
     {
         upstream = FakeUpstream.start();
-        proxy = ProxyUnderTest.start(TestConfig.against(upstream, logs.resolve("proxy.log")));
+        proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log")));
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.Scripts;
 import dev.proxylitellm.support.TestConfig;
@@ -44,7 +44,7 @@ class SecretsInLogsTest
         {
             Map<String, String> config = TestConfig.against(upstream, logFile);
             config.put("LOG_LEVEL", level);
-            try (ProxyUnderTest proxy = ProxyUnderTest.start(config))
+            try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
             {
                 runTrafficMix(upstream, proxy, returned);
             }
@@ -64,7 +64,7 @@ class SecretsInLogsTest
             assertTrue(logged.contains("[REDACTED]"), "Jetty's header dumps were not logged at " + level + ", so this test proved nothing");
     }
 
-    private static void runTrafficMix(FakeUpstream upstream, ProxyUnderTest proxy, ByteArrayOutputStream returned) throws Exception
+    private static void runTrafficMix(FakeUpstream upstream, EmbeddedProxy proxy, ByteArrayOutputStream returned) throws Exception
     {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String chat = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}";

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.LogCapture;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +31,7 @@ class StartupTest
             config.remove("DS_APP_ID");
             config.remove("LITELLM_API_KEY");
 
-            try (ProxyUnderTest proxy = ProxyUnderTest.startAllowingFailure(config))
+            try (EmbeddedProxy proxy = EmbeddedProxy.startAllowingFailure(config))
             {
                 assertFalse(proxy.isWebappAvailable(), "the webapp started without its configuration");
                 HttpResponse<String> response = HttpClient.newHttpClient()
@@ -57,7 +57,7 @@ class StartupTest
             Map<String, String> config = TestConfig.against(upstream, logs.resolve("proxy.log"));
             config.put("LITELLM_BASE_URL", "ftp://user:hunter2@files.internal/v1");
 
-            try (ProxyUnderTest proxy = ProxyUnderTest.startAllowingFailure(config))
+            try (EmbeddedProxy proxy = EmbeddedProxy.startAllowingFailure(config))
             {
                 assertFalse(proxy.isWebappAvailable());
             }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeUpstream;
-import dev.proxylitellm.support.ProxyUnderTest;
+import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.Scripts;
 import dev.proxylitellm.support.TestConfig;
@@ -41,7 +41,7 @@ class StreamingTest
     @TempDir
     static Path logs;
     static FakeUpstream upstream;
-    static ProxyUnderTest proxy;
+    static EmbeddedProxy proxy;
     static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
@@ -50,7 +50,7 @@ class StreamingTest
         upstream = FakeUpstream.start();
         Map<String, String> config = TestConfig.against(upstream, logs.resolve("proxy.log"));
         config.put("UPSTREAM_IDLE_TIMEOUT_MS", "2000");
-        proxy = ProxyUnderTest.start(config);
+        proxy = EmbeddedProxy.start(config);
     }
 
     @AfterAll

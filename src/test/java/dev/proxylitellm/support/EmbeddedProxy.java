@@ -16,19 +16,31 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The proxy webapp, deployed from {@code src/main/webapp} (its real {@code web.xml}) into an
- * embedded Jetty on a free loopback port, with its configuration handed in as a map instead of
- * the standard sources, so tests never depend on the machine's environment or a {@code .env}.
+ * embedded Jetty, with its configuration sources handed in. Tests start it on a free loopback
+ * port with a map as the only source, so they never depend on the machine's environment or a
+ * {@code .env}; the local runner starts it on port 8000 with the standard sources.
  */
-public final class ProxyUnderTest implements AutoCloseable
+public final class EmbeddedProxy implements AutoCloseable
 {
     private final Server server;
     private final ServerConnector connector;
     private final WebAppContext webapp;
     private final String contextPath;
+    private final String host;
 
-    private ProxyUnderTest(Map<String, String> config, String contextPath, boolean failOnUnavailable) throws Exception
+    private EmbeddedProxy(Map<String, String> config, String contextPath, boolean failOnUnavailable) throws Exception
+    {
+        this(List.of(ConfigSource.ofMap("test configuration", config)), "127.0.0.1", 0, contextPath, failOnUnavailable);
+    }
+
+    /**
+     * @param sources where the webapp reads its configuration, highest precedence first
+     * @param port the port to listen on, 0 for a free one
+     */
+    public EmbeddedProxy(List<ConfigSource> sources, String host, int port, String contextPath, boolean failOnUnavailable) throws Exception
     {
         this.contextPath = contextPath;
+        this.host = host;
         QueuedThreadPool threads = new QueuedThreadPool(400, 8);
         threads.setName("proxy");
         server = new Server(threads);
@@ -37,31 +49,31 @@ public final class ProxyUnderTest implements AutoCloseable
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setSendServerVersion(false);
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setHost(host);
+        connector.setPort(port);
         connector.setAcceptQueueSize(4096);
         server.addConnector(connector);
         webapp = new WebAppContext();
         webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
         webapp.setBaseResourceAsPath(Path.of("src/main/webapp").toAbsolutePath());
         // The classes under test are on the test class path: load them from there, not WEB-INF.
-        webapp.setClassLoader(ProxyUnderTest.class.getClassLoader());
+        webapp.setClassLoader(EmbeddedProxy.class.getClassLoader());
         webapp.setThrowUnavailableOnStartupException(failOnUnavailable);
-        webapp.setAttribute(ProxyBootstrap.CONFIG_SOURCES_ATTRIBUTE, List.of(ConfigSource.ofMap("test configuration", config)));
+        webapp.setAttribute(ProxyBootstrap.CONFIG_SOURCES_ATTRIBUTE, sources);
         server.setHandler(webapp);
         server.start();
     }
 
-    public static ProxyUnderTest start(Map<String, String> config)
+    public static EmbeddedProxy start(Map<String, String> config)
     {
         return start(config, "");
     }
 
-    public static ProxyUnderTest start(Map<String, String> config, String contextPath)
+    public static EmbeddedProxy start(Map<String, String> config, String contextPath)
     {
         try
         {
-            return new ProxyUnderTest(config, contextPath, true);
+            return new EmbeddedProxy(config, contextPath, true);
         }
         catch (Exception x)
         {
@@ -70,9 +82,9 @@ public final class ProxyUnderTest implements AutoCloseable
     }
 
     /** Starts the server even if the webapp fails, so a test can look at how it failed. */
-    public static ProxyUnderTest startAllowingFailure(Map<String, String> config) throws Exception
+    public static EmbeddedProxy startAllowingFailure(Map<String, String> config) throws Exception
     {
-        return new ProxyUnderTest(config, "", false);
+        return new EmbeddedProxy(config, "", false);
     }
 
     public boolean isWebappAvailable()
@@ -88,7 +100,8 @@ public final class ProxyUnderTest implements AutoCloseable
     /** The absolute URI of {@code pathAndQuery} under the webapp's context path. */
     public URI uri(String pathAndQuery)
     {
-        return URI.create("http://127.0.0.1:" + port() + contextPath + pathAndQuery);
+        String address = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        return URI.create("http://" + address + ":" + port() + contextPath + pathAndQuery);
     }
 
     @Override
