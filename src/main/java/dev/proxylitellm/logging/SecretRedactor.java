@@ -17,8 +17,16 @@ import java.util.stream.Collectors;
 public final class SecretRedactor
 {
     static final String MASK = "[REDACTED]";
-    /** Jetty's {@code BufferUtil.toDetailString} shows a buffer's bytes between these marks. */
-    private static final Pattern BUFFER_DUMP = Pattern.compile("<<<.*?>>>", Pattern.DOTALL);
+    /** One byte as Jetty's {@code BufferUtil.appendDebugByte} prints it, or its "..." elision. */
+    private static final String DEBUG_BYTE = "(?:\\\\\\\\|\\\\[rnt]|\\\\x[0-9a-fA-F]{2}|[\\x20-\\x7e])";
+    /**
+     * Jetty's {@code BufferUtil.toDetailString}: {@code ]={before<<<content>>>after}}, where
+     * {@code before} and {@code after} are up to 17 stale bytes outside the buffer's window that
+     * may still hold an earlier request's headers. The whole group goes.
+     */
+    private static final Pattern BUFFER_DUMP = Pattern.compile(
+        "\\]=\\{" + DEBUG_BYTE + "{0,24}?<<<" + DEBUG_BYTE + "{0,56}>>>" + DEBUG_BYTE + "{0,24}\\}");
+    private static final Pattern BUFFER_CONTENT = Pattern.compile("<<<.*?>>>", Pattern.DOTALL);
     private static final String BUFFER_MASK = "<<<[CONTENT REDACTED]>>>";
 
     private final List<String> secrets;
@@ -52,7 +60,10 @@ public final class SecretRedactor
                 result = result.replace(secret, MASK);
         }
         if (result.contains("<<<"))
-            result = BUFFER_DUMP.matcher(result).replaceAll(BUFFER_MASK);
+        {
+            result = BUFFER_DUMP.matcher(result).replaceAll("]={" + BUFFER_MASK + "}");
+            result = BUFFER_CONTENT.matcher(result).replaceAll(BUFFER_MASK);
+        }
         Matcher matcher = headers.matcher(result);
         if (!matcher.find())
             return result;

@@ -40,7 +40,15 @@ class SecretRedactorTest
     {
         String redacted = redactor.redact("filled 74 DirectByteBuffer@1[p=0,l=74]={<<<{\"messages\":\"a prompt\"}>>>\\x00}");
 
-        assertEquals("filled 74 DirectByteBuffer@1[p=0,l=74]={<<<[CONTENT REDACTED]>>>\\x00}", redacted);
+        assertEquals("filled 74 DirectByteBuffer@1[p=0,l=74]={<<<[CONTENT REDACTED]>>>}", redacted);
+    }
+
+    @Test
+    void blanksTheStaleBytesAroundABufferDump()
+    {
+        String dump = "b=DirectByteBuffer@a[p=20,l=30,c=64,r=10]={Authoriz...ds-s<<<{\"a\":\"}prompt\"}>>>\\r\\nX-Key: s...k-se} next";
+
+        assertEquals("b=DirectByteBuffer@a[p=20,l=30,c=64,r=10]={<<<[CONTENT REDACTED]>>>} next", redactor.redact(dump));
     }
 
     @Test
