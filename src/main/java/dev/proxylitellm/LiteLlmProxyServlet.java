@@ -4,6 +4,8 @@ import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.errors.UpstreamFailures;
+import dev.proxylitellm.http.BrokenResponses;
+import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.CredentialHeaders;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.InvalidTargetException;
@@ -25,6 +27,8 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
@@ -70,6 +74,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     @Override
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) throws ServletException, IOException
     {
+        BrokenResponses.rethrow(clientRequest);
         Exchange exchange = new Exchange(clientRequest.getMethod(), clientRequest.getRequestURI());
         clientRequest.setAttribute(Exchange.ATTRIBUTE, exchange);
         if (!METHODS.contains(clientRequest.getMethod()))
@@ -80,6 +85,34 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             return;
         }
         super.service(clientRequest, proxyResponse);
+        listenToTheClientConnection(clientRequest, exchange);
+    }
+
+    private static void listenToTheClientConnection(HttpServletRequest clientRequest, Exchange exchange)
+    {
+        try
+        {
+            if (clientRequest.isAsyncStarted())
+                clientRequest.getAsyncContext().addListener(new ClientConnectionListener(exchange));
+        }
+        catch (IllegalStateException alreadyComplete)
+        {
+            // The exchange finished before the listener could be added: there is nothing to hear.
+        }
+    }
+
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget)
+    {
+        Request proxyRequest = super.newProxyRequest(clientRequest, rewrittenTarget);
+        exchange(clientRequest).proxyRequest(proxyRequest);
+        return proxyRequest;
+    }
+
+    @Override
+    protected Response.CompleteListener newProxyResponseListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+    {
+        return new GuardedResponseListener(clientRequest, proxyResponse);
     }
 
     @Override
@@ -201,34 +234,48 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         Exchange exchange = exchange(clientRequest);
         if (_log.isDebugEnabled())
             _log.debug("{} {} failed", exchange.method(), exchange.path(), failure);
-        OpenAiError error = exchange.invalidClientRequest() != null ? exchange.invalidClientRequest() : UpstreamFailures.classify(failure);
-        Exchange.Outcome outcome = exchange.hasClientFailed() ? Exchange.Outcome.CLIENT_ABORT
-            : exchange.invalidClientRequest() != null ? Exchange.Outcome.REJECTED
+        if (exchange.hasClientFailed())
+        {
+            // The client is gone and the container, which saw the failed write, completes the
+            // request itself. Touching it now could reach the next request Tomcat recycles it for.
+            AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+            return;
+        }
+        OpenAiError invalid = exchange.invalidClientRequest();
+        OpenAiError error = invalid != null ? invalid : UpstreamFailures.classify(failure);
+        Exchange.Outcome outcome = invalid != null ? Exchange.Outcome.REJECTED
             : error.status() == 504 ? Exchange.Outcome.UPSTREAM_TIMEOUT : Exchange.Outcome.UPSTREAM_ERROR;
-        int status = error.status();
+        if (proxyResponse.isCommitted() || exchange.bytesOut() > 0)
+        {
+            // Part of the body is out: only a broken connection tells the client it is incomplete.
+            AccessLog.log(exchange, proxyResponse.getStatus(), outcome);
+            if (!BrokenResponses.abort(clientRequest, proxyResponse))
+                completeQuietly(clientRequest);
+            return;
+        }
         try
         {
-            if (exchange.hasClientFailed() || proxyResponse.isCommitted() || exchange.bytesOut() > 0)
-            {
-                // Part of the body is out: only a broken connection tells the client it is incomplete.
-                status = proxyResponse.getStatus();
-                proxyResponse.sendError(-1);
-            }
-            else
-            {
-                proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
-                ErrorResponses.write(proxyResponse, error);
-            }
+            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            ErrorResponses.write(proxyResponse, error);
         }
-        catch (Exception x)
+        catch (IOException x)
         {
             _log.trace("Could not send the error response", x);
         }
-        finally
+        AccessLog.log(exchange, error.status(), outcome);
+        completeQuietly(clientRequest);
+    }
+
+    private static void completeQuietly(HttpServletRequest clientRequest)
+    {
+        try
         {
-            AccessLog.log(exchange, status, outcome);
             if (clientRequest.isAsyncStarted())
                 clientRequest.getAsyncContext().complete();
+        }
+        catch (IllegalStateException alreadyDone)
+        {
+            // The container completed (and may have recycled) the request after a client error.
         }
     }
 
@@ -265,6 +312,76 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     }
 
     /**
+     * Stops relaying once the container has finished with the client request on its own (after
+     * a client I/O error, Tomcat completes and recycles it): the request and response objects
+     * then belong to another exchange, so upstream is aborted and nothing of theirs is touched.
+     */
+    private final class GuardedResponseListener extends ProxyResponseListener
+    {
+        private final Exchange exchange;
+
+        private GuardedResponseListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+        {
+            super(clientRequest, proxyResponse);
+            this.clientRequest = clientRequest;
+            this.exchange = exchange(clientRequest);
+        }
+
+        private final HttpServletRequest clientRequest;
+        private boolean started;
+
+        @Override
+        public void onContent(Response serverResponse, Content.Chunk chunk, Runnable demander)
+        {
+            if (exchange.hasClientFailed() || exchange.isContainerDone())
+            {
+                serverResponse.abort(new EofException("the client connection is gone"));
+            }
+            else if (!started)
+            {
+                // Tomcat expects the first write of a response (which sets its WriteListener) on
+                // one of its own threads: from a client thread, a client abort could leak into
+                // the next request served on a recycled processor.
+                started = true;
+                chunk.retain();
+                clientRequest.getAsyncContext().start(() ->
+                {
+                    try
+                    {
+                        super.onContent(serverResponse, chunk, demander);
+                    }
+                    finally
+                    {
+                        chunk.release();
+                    }
+                });
+            }
+            else
+            {
+                super.onContent(serverResponse, chunk, demander);
+            }
+        }
+
+        @Override
+        public void succeeded()
+        {
+            if (exchange.hasClientFailed() || exchange.isContainerDone())
+                AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+            else
+                super.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable failure)
+        {
+            if (exchange.isContainerDone())
+                AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+            else
+                super.failed(failure);
+        }
+    }
+
+    /**
      * Keeps upstream's {@code Content-Length}: the base class drops it because a transformer might
      * change the body, but this proxy's transformers only observe. Set before the first write,
      * it keeps plain responses from going out chunked or close-delimited.
@@ -272,6 +389,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private final class ClientWriter extends ProxyWriter
     {
         private final HttpServletRequest clientRequest;
+        private final Exchange exchange;
         private final long contentLength;
         private boolean started;
 
@@ -279,12 +397,15 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         {
             super(clientRequest, serverResponse);
             this.clientRequest = clientRequest;
+            this.exchange = exchange(clientRequest);
             this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         }
 
         @Override
         protected Action process() throws Throwable
         {
+            if (exchange.hasClientFailed())
+                throw new EofException("the client connection is gone");
             if (!started)
             {
                 started = true;
@@ -297,7 +418,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         @Override
         protected void onCompleteFailure(Throwable failure)
         {
-            exchange(clientRequest).clientFailed();
+            exchange.clientFailed();
             super.onCompleteFailure(failure);
         }
     }

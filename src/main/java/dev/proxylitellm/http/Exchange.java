@@ -2,6 +2,7 @@ package dev.proxylitellm.http;
 
 import dev.proxylitellm.errors.OpenAiError;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Request;
 
 /**
  * What the proxy records about one client request while it is proxied, for its access log line:
@@ -34,11 +35,41 @@ public final class Exchange
     private volatile long bytesOut;
     private volatile boolean clientFailed;
     private volatile OpenAiError invalidClientRequest;
+    private volatile Request proxyRequest;
+    private volatile boolean containerDone;
 
     public Exchange(String method, String path)
     {
         this.method = method;
         this.path = path;
+    }
+
+    public void proxyRequest(Request proxyRequest)
+    {
+        this.proxyRequest = proxyRequest;
+    }
+
+    /** Aborts the upstream request, if there is one, so that upstream stops generating. */
+    public void abortUpstream(Throwable cause)
+    {
+        Request request = proxyRequest;
+        if (request != null)
+            request.abort(cause);
+    }
+
+    /**
+     * Records that the container has finished with the client request (completed it, or given
+     * up on it after an I/O error): from now on its request and response objects may be recycled
+     * and must not be touched.
+     */
+    public void containerDone()
+    {
+        containerDone = true;
+    }
+
+    public boolean isContainerDone()
+    {
+        return containerDone;
     }
 
     public void upstreamHeaders(int status)

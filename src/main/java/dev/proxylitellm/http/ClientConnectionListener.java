@@ -1,0 +1,45 @@
+package dev.proxylitellm.http;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+
+/**
+ * Hears from the container what happens to the client's connection. Tomcat reports a client that
+ * went away through {@code onError} and may then finish and recycle the request on its own; the
+ * upstream request is aborted at once, and the exchange remembers not to touch the recycled
+ * objects again.
+ */
+public final class ClientConnectionListener implements AsyncListener
+{
+    private final Exchange exchange;
+
+    public ClientConnectionListener(Exchange exchange)
+    {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event)
+    {
+        exchange.containerDone();
+    }
+
+    @Override
+    public void onError(AsyncEvent event)
+    {
+        exchange.clientFailed();
+        exchange.abortUpstream(event.getThrowable());
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event)
+    {
+        // The proxy sets no async timeout: upstream's idle timeout bounds every exchange.
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event)
+    {
+        // Nothing to do: the proxy starts async once per request.
+    }
+}
