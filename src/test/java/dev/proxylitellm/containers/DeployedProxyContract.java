@@ -1,0 +1,215 @@
+package dev.proxylitellm.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.FakeUpstream.RecordedRequest;
+import dev.proxylitellm.support.Scripts;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What the built WAR must do in every real container, at the root and under {@code /llm}.
+ * Configuration arrives the way operators set it: the base URL and DS_KEY as environment
+ * variables, DS_APP_ID both as environment variable and (winning) as system property, and each
+ * context's LITELLM_API_KEY as a parameter in the container's own context file. A third
+ * deployment, {@code /broken}, lacks its key and must fail to deploy.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DeployedProxyContract
+{
+    static final String DS_KEY = "it-ds-secret-4f1c";
+    static final String APP_ID = "app-from-system-property";
+    static final String ROOT_KEY = "it-root-litellm-key";
+    static final String LLM_KEY = "it-llm-litellm-key";
+
+    final FakeUpstream upstream = FakeUpstream.start();
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    ServletContainer container;
+
+    /** The container under test, not yet started. */
+    abstract ServletContainer newContainer() throws Exception;
+
+    void startContainer() throws Exception
+    {
+        container = newContainer();
+        container.start(
+            List.of(new Deployment("", Map.of("LITELLM_API_KEY", ROOT_KEY)),
+                new Deployment("/llm", Map.of("LITELLM_API_KEY", LLM_KEY)),
+                new Deployment("/broken", Map.of())),
+            Map.of("LITELLM_BASE_URL", upstream.baseUrl().toString(), "DS_KEY", DS_KEY, "DS_APP_ID", "app-from-environment",
+                "LOG_LEVEL", "INFO", "LOG_FILE", "proxy.log"),
+            Map.of("DS_APP_ID", APP_ID),
+            List.of("", "/llm"));
+    }
+
+    @AfterAll
+    void stop() throws Exception
+    {
+        try
+        {
+            if (container != null)
+                container.close();
+        }
+        finally
+        {
+            upstream.close();
+        }
+    }
+
+    @BeforeEach
+    void reset()
+    {
+        upstream.drainRequests();
+        upstream.script(Scripts.json(200, "{\"ok\":true}"));
+    }
+
+    private static String keyFor(String contextPath)
+    {
+        return contextPath.isEmpty() ? ROOT_KEY : LLM_KEY;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/llm"})
+    void forwardsWithTheConfiguredCredentialsAndAppId(String contextPath) throws Exception
+    {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(container.uri(contextPath, "/v1/models?limit=2&app_id=evil"))
+            .header("Authorization", "Bearer client-key").build(), HttpResponse.BodyHandlers.ofString());
+
+        RecordedRequest request = upstream.takeRequest();
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"ok\":true}", response.body());
+        assertEquals("/v1/models?limit=2&app_id=" + APP_ID, request.target());
+        assertEquals(DS_KEY, request.header("Authorization"));
+        assertEquals("Bearer " + keyFor(contextPath), request.header("X-LiteLLM-Key"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/llm"})
+    void relaysEachEventBeforeUpstreamSendsTheNext(String contextPath) throws Exception
+    {
+        int events = 4;
+        List<Semaphore> received = new ArrayList<>();
+        for (int i = 0; i < events; i++)
+            received.add(new Semaphore(0));
+        upstream.script((request, exchange) ->
+        {
+            exchange.status(200).header("Content-Type", "text/event-stream");
+            for (int i = 0; i < events; i++)
+            {
+                exchange.write(Scripts.chunkEvent(i, "tok" + i));
+                if (!received.get(i).tryAcquire(5, TimeUnit.SECONDS))
+                    throw new AssertionError("event " + i + " did not reach the client within 5 s");
+            }
+            exchange.write("data: [DONE]\n\n");
+        });
+
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(container.uri(contextPath, "/v1/chat/completions"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).header("Content-Type", "application/json").build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        int seen = 0;
+        boolean done = false;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                if (line.startsWith("data: {"))
+                    received.get(seen++).release();
+                done |= line.equals("data: [DONE]");
+            }
+        }
+
+        assertEquals(events, seen);
+        assertTrue(done, "the stream did not end with [DONE]");
+        assertEquals("no", response.headers().firstValue("X-Accel-Buffering").orElse(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/llm"})
+    void clientDisconnectAbortsTheUpstreamRequest(String contextPath) throws Exception
+    {
+        CountDownLatch firstEventSent = new CountDownLatch(1);
+        upstream.script((request, exchange) ->
+        {
+            exchange.status(200).header("Content-Type", "text/event-stream");
+            for (int i = 0; i < 400; i++)
+            {
+                exchange.write(Scripts.chunkEvent(i, "x"));
+                firstEventSent.countDown();
+                Thread.sleep(50);
+            }
+        });
+        upstream.awaitScriptFailure(Duration.ZERO);
+
+        long closedAt;
+        try (Socket socket = new Socket("127.0.0.1", container.port()))
+        {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + contextPath + "/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.setSoTimeout(10_000);
+            assertTrue(socket.getInputStream().read(new byte[512]) > 0);
+            assertTrue(firstEventSent.await(5, TimeUnit.SECONDS));
+            socket.setSoLinger(true, 0);
+            closedAt = System.nanoTime();
+        }
+
+        Throwable failure = upstream.awaitScriptFailure(Duration.ofSeconds(10));
+        long abortedAfterMs = (System.nanoTime() - closedAt) / 1_000_000;
+        assertNotNull(failure, "upstream kept streaming to a client that left");
+        System.out.println(getClass().getSimpleName() + contextPath + ": upstream aborted " + abortedAfterMs + " ms after the client left");
+        assertTrue(abortedAfterMs < 2000, "upstream aborted only " + abortedAfterMs + " ms after the client left");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/llm"})
+    void upstreamFailureIsA502InTheOpenAiErrorShape(String contextPath) throws Exception
+    {
+        upstream.script((request, exchange) -> exchange.reset());
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(container.uri(contextPath, "/v1/embeddings"))
+            .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(502, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertTrue(response.body().matches("\\{\"error\":\\{\"message\":\"[^\"]+\",\"type\":\"upstream_error\",\"param\":null,\"code\":\"upstream_error\"}}"),
+            response.body());
+    }
+
+    @Test
+    void aDeploymentMissingAKeyFailsAndSaysWhich() throws Exception
+    {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(container.uri("/broken", "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertNotEquals(200, response.statusCode(), "the misconfigured webapp is serving");
+        String console = container.console();
+        assertTrue(console.contains("LITELLM_API_KEY is missing"), "no error naming the key in:\n" + console);
+        assertTrue(!console.contains(DS_KEY), "a secret was printed");
+    }
+}

@@ -1,0 +1,19 @@
+package dev.proxylitellm.containers;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** The WAR in the stock Jetty 12.1 distribution, ee10 environment. */
+class Jetty12IT extends DeployedProxyContract
+{
+    @Override
+    ServletContainer newContainer() throws Exception
+    {
+        return new Jetty();
+    }
+
+    @BeforeAll
+    void start() throws Exception
+    {
+        startContainer();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.proxylitellm.containers;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** The WAR in a stock Apache Tomcat 10.1 (Servlet 6.0). */
+class Tomcat10IT extends DeployedProxyContract
+{
+    @Override
+    ServletContainer newContainer() throws Exception
+    {
+        return new Tomcat("tomcat10.home");
+    }
+
+    @BeforeAll
+    void start() throws Exception
+    {
+        startContainer();
+    }
+}

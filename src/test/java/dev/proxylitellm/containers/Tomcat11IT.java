@@ -1,0 +1,19 @@
+package dev.proxylitellm.containers;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** The WAR in a stock Apache Tomcat 11 (Servlet 6.1). */
+class Tomcat11IT extends DeployedProxyContract
+{
+    @Override
+    ServletContainer newContainer() throws Exception
+    {
+        return new Tomcat("tomcat11.home");
+    }
+
+    @BeforeAll
+    void start() throws Exception
+    {
+        startContainer();
+    }
+}
