@@ -202,6 +202,43 @@ abstract class DeployedProxyContract
     }
 
     @Test
+    void logsEachRequestToTheConsoleAndToLogFile() throws Exception
+    {
+        client.send(HttpRequest.newBuilder(container.uri("/llm", "/v1/models/logged-model")).build(), HttpResponse.BodyHandlers.ofString());
+
+        String line = "GET /llm/v1/models/logged-model 200 upstream=200";
+        awaitLogged(container.logFile("proxy.log"), line);
+        awaitLogged(container.consoleFile(), line);
+        assertTrue(!java.nio.file.Files.readString(container.logFile("proxy.log")).contains(DS_KEY), "a secret was logged");
+    }
+
+    @Test
+    void leavesTheContainersOwnLoggingWorking() throws Exception
+    {
+        // The container kept logging its own messages after the WAR's logback configured itself.
+        String console = container.console();
+        int proxyStarted = console.indexOf("proxy-litellm forwarding");
+        assertTrue(proxyStarted >= 0, console);
+        assertTrue(console.indexOf(containerStartedMessage(), proxyStarted) > proxyStarted,
+            "no container log line after the proxy configured its logging:\n" + console);
+    }
+
+    /** A message the container logs after deploying its webapps. */
+    abstract String containerStartedMessage();
+
+    private static void awaitLogged(java.nio.file.Path file, String text) throws Exception
+    {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline)
+        {
+            if (java.nio.file.Files.exists(file) && java.nio.file.Files.readString(file, StandardCharsets.ISO_8859_1).contains(text))
+                return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("'" + text + "' was not logged to " + file);
+    }
+
+    @Test
     void aDeploymentMissingAKeyFailsAndSaysWhich() throws Exception
     {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(container.uri("/broken", "/healthz")).build(),

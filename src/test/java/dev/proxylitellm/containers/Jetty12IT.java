@@ -11,6 +11,12 @@ class Jetty12IT extends DeployedProxyContract
         return new Jetty();
     }
 
+    @Override
+    String containerStartedMessage()
+    {
+        return "Started oejs.Server";
+    }
+
     @BeforeAll
     void start() throws Exception
     {

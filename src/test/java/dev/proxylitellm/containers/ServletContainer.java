@@ -96,6 +96,17 @@ public abstract class ServletContainer implements AutoCloseable
         return port;
     }
 
+    /** A file relative to the container's working directory (its base directory). */
+    public Path logFile(String name)
+    {
+        return base.resolve(name);
+    }
+
+    public Path consoleFile()
+    {
+        return output;
+    }
+
     /** Everything the container printed to its console so far. */
     public String console() throws IOException
     {

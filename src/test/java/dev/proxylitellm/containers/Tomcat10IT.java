@@ -11,6 +11,12 @@ class Tomcat10IT extends DeployedProxyContract
         return new Tomcat("tomcat10.home");
     }
 
+    @Override
+    String containerStartedMessage()
+    {
+        return "Server startup in";
+    }
+
     @BeforeAll
     void start() throws Exception
     {

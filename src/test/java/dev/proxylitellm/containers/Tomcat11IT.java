@@ -11,6 +11,12 @@ class Tomcat11IT extends DeployedProxyContract
         return new Tomcat("tomcat11.home");
     }
 
+    @Override
+    String containerStartedMessage()
+    {
+        return "Server startup in";
+    }
+
     @BeforeAll
     void start() throws Exception
     {
