@@ -11,6 +11,8 @@ import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.InvalidTargetException;
 import dev.proxylitellm.http.TargetRewriter;
 import dev.proxylitellm.http.UpstreamClientSettings;
+import dev.proxylitellm.http.UpstreamRoute;
+import dev.proxylitellm.http.UpstreamTls;
 import dev.proxylitellm.logging.AccessLog;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -27,6 +29,7 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.http.BadMessageException;
@@ -68,7 +71,16 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.maxConnections() * 4));
         // Upstream sees the client's User-Agent, or none: not the proxy's library and version.
         client.setUserAgentField(null);
+        UpstreamRoute.apply(client, config.upstreamProxy());
         return client;
+    }
+
+    @Override
+    protected ClientConnector newClientConnector()
+    {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(UpstreamTls.sslContextFactory(config.trustAnchors()));
+        return connector;
     }
 
     @Override

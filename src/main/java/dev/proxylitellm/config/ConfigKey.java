@@ -1,5 +1,8 @@
 package dev.proxylitellm.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Every configuration key the proxy reads, with its default and meaning. This enum is the one
  * documented list of keys: {@code .env.example} and the README's table follow it, and
@@ -28,17 +31,38 @@ public enum ConfigKey
     /** Connections to upstream; each streamed response holds one for its whole length. */
     UPSTREAM_MAX_CONNECTIONS("4096", false, "Max connections to upstream (one per concurrent stream)"),
     /** A {@code .env} file to read instead of {@code ./.env}. */
-    DOTENV_FILE(null, false, "A .env file to read instead of ./.env");
+    DOTENV_FILE(null, false, "A .env file to read instead of ./.env"),
+    /** Forward proxy for upstream calls; wins over the *_PROXY variables; {@code none} turns proxying off. */
+    UPSTREAM_PROXY(null, false, "Forward proxy for upstream calls, http://[user:password@]host:port; 'none' for direct"),
+    /** The usual forward proxy for https targets; used when UPSTREAM_PROXY is unset. */
+    HTTPS_PROXY(null, false, "Forward proxy for an https upstream (also https_proxy)", "https_proxy"),
+    /** The usual forward proxy for http targets; used when UPSTREAM_PROXY is unset. */
+    HTTP_PROXY(null, false, "Forward proxy for an http upstream (also http_proxy)", "http_proxy"),
+    /** Hosts reached directly despite HTTPS_PROXY/HTTP_PROXY. */
+    NO_PROXY(null, false, "Hosts, domains (.corp), IPs or CIDRs reached without the proxy; * for all (also no_proxy)", "no_proxy"),
+    /** Extra trust anchors for an https upstream signed by an internal CA. */
+    UPSTREAM_CA_FILE(null, false, "PEM bundle of CA certificates trusted for the upstream, besides the JVM's");
 
     private final String defaultValue;
     private final boolean secret;
     private final String description;
+    private final List<String> names;
 
-    ConfigKey(String defaultValue, boolean secret, String description)
+    ConfigKey(String defaultValue, boolean secret, String description, String... aliases)
     {
         this.defaultValue = defaultValue;
         this.secret = secret;
         this.description = description;
+        List<String> all = new ArrayList<>();
+        all.add(name());
+        all.addAll(List.of(aliases));
+        this.names = List.copyOf(all);
+    }
+
+    /** The key's name, then any alias it is also read under (such as lower-case https_proxy). */
+    public List<String> names()
+    {
+        return names;
     }
 
     public String defaultValue()

@@ -1,8 +1,15 @@
 package dev.proxylitellm.config;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,9 +70,12 @@ public final class ConfigLoader
     {
         for (ConfigSource source : sources)
         {
-            Optional<String> value = source.get(key.name()).map(String::trim).filter(v -> !v.isEmpty());
-            if (value.isPresent())
-                return value;
+            for (String name : key.names())
+            {
+                Optional<String> value = source.get(name).map(String::trim).filter(v -> !v.isEmpty());
+                if (value.isPresent())
+                    return value;
+            }
         }
         return Optional.ofNullable(key.defaultValue());
     }
@@ -93,10 +103,60 @@ public final class ConfigLoader
             problems.add(ConfigKey.DS_KEY + " contains control characters");
         if (liteLlmApiKey != null && !headerValueIsSafe(liteLlmApiKey))
             problems.add(ConfigKey.LITELLM_API_KEY + " contains control characters");
+        URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
+        List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
-            connectTimeout, idleTimeout, (int)maxConnections);
+            connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors);
+    }
+
+    /** Decided once: the upstream is a single base URL, so every call takes the same route. */
+    private URI upstreamProxy(URI baseUrl, List<String> problems)
+    {
+        Optional<String> explicit = value(ConfigKey.UPSTREAM_PROXY);
+        ConfigKey key = explicit.isPresent() ? ConfigKey.UPSTREAM_PROXY
+            : baseUrl.getScheme().equalsIgnoreCase("https") ? ConfigKey.HTTPS_PROXY : ConfigKey.HTTP_PROXY;
+        Optional<String> raw = explicit.isPresent() ? explicit : value(key);
+        if (raw.isEmpty() || raw.get().equalsIgnoreCase("none"))
+            return null;
+        if (explicit.isEmpty() && NoProxy.parse(value(ConfigKey.NO_PROXY).orElse("")).matches(baseUrl))
+            return null;
+        try
+        {
+            String text = raw.get().contains("://") ? raw.get() : "http://" + raw.get();
+            URI proxy = new URI(text);
+            String scheme = proxy.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && proxy.getHost() != null && proxy.getPort() > 0)
+                return proxy;
+        }
+        catch (URISyntaxException ignored)
+        {
+            // Reported below, without echoing the value (it may hold a password).
+        }
+        problems.add(key.names().get(0) + " must be http://[user:password@]host:port");
+        return null;
+    }
+
+    private List<X509Certificate> trustAnchors(List<String> problems)
+    {
+        Optional<String> file = value(ConfigKey.UPSTREAM_CA_FILE);
+        if (file.isEmpty())
+            return List.of();
+        try (InputStream in = Files.newInputStream(Path.of(file.get())))
+        {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in))
+                certificates.add((X509Certificate)certificate);
+            if (!certificates.isEmpty())
+                return List.copyOf(certificates);
+        }
+        catch (IOException | CertificateException | ClassCastException | java.nio.file.InvalidPathException x)
+        {
+            // Reported below.
+        }
+        problems.add(ConfigKey.UPSTREAM_CA_FILE + " must name a readable PEM file of CA certificates");
+        return List.of();
     }
 
     private String logFile()

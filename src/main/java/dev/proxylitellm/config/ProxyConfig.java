@@ -1,6 +1,8 @@
 package dev.proxylitellm.config;
 
 import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * The proxy's whole configuration, resolved and validated once at start by {@link ConfigLoader}
@@ -16,6 +18,8 @@ import java.net.URI;
  * @param connectTimeoutMs upstream connect timeout
  * @param idleTimeoutMs upstream idle timeout
  * @param maxConnections upstream connection pool size
+ * @param upstreamProxy the forward proxy upstream calls go through, or null for direct
+ * @param trustAnchors CA certificates trusted for the upstream besides the JVM's own
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -27,8 +31,23 @@ public record ProxyConfig(
     String logFile,
     long connectTimeoutMs,
     long idleTimeoutMs,
-    int maxConnections)
+    int maxConnections,
+    URI upstreamProxy,
+    List<X509Certificate> trustAnchors)
 {
+    public ProxyConfig
+    {
+        trustAnchors = List.copyOf(trustAnchors);
+    }
+
+    /** The forward proxy's password, if its URL carries one: a secret like the keys. */
+    public String upstreamProxyPassword()
+    {
+        String userInfo = upstreamProxy == null ? null : upstreamProxy.getUserInfo();
+        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+        return colon < 0 ? null : userInfo.substring(colon + 1);
+    }
+
     /** The value of the key header: the configured key with exactly one "Bearer " before it. */
     public String liteLlmKeyHeaderValue()
     {
@@ -42,6 +61,8 @@ public record ProxyConfig(
         return "ProxyConfig[baseUrl=" + baseUrl.getScheme() + "://" + baseUrl.getRawAuthority().replaceFirst("^.*@", "")
             + baseUrl.getRawPath() + ", keyHeader=" + keyHeader + ", logLevel=" + logLevel + ", logFile=" + logFile
             + ", connectTimeoutMs=" + connectTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs
-            + ", maxConnections=" + maxConnections + "]";
+            + ", maxConnections=" + maxConnections
+            + ", upstreamProxy=" + (upstreamProxy == null ? "none" : upstreamProxy.getScheme() + "://" + upstreamProxy.getHost() + ":" + upstreamProxy.getPort())
+            + ", extraTrustAnchors=" + trustAnchors.size() + "]";
     }
 }

@@ -38,8 +38,10 @@ public final class ProxyLogging
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context))
             return;
-        SecretRedactor redactor = new SecretRedactor(
-            List.of(config.dsKey(), config.liteLlmApiKey(), config.liteLlmKeyHeaderValue()), credentialHeaderNames);
+        List<String> secrets = new java.util.ArrayList<>(List.of(config.dsKey(), config.liteLlmApiKey(), config.liteLlmKeyHeaderValue()));
+        if (config.upstreamProxyPassword() != null)
+            secrets.add(config.upstreamProxyPassword());
+        SecretRedactor redactor = new SecretRedactor(secrets, credentialHeaderNames);
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         Level level = Level.toLevel(config.logLevel(), Level.INFO);

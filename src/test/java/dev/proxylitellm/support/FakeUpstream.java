@@ -115,15 +115,37 @@ public final class FakeUpstream implements AutoCloseable
     private final AtomicInteger openConnections = new AtomicInteger();
     private volatile Script script = Scripts.json(200, "{\"ok\":true}");
 
+    private final boolean secure;
+
     private FakeUpstream() throws Exception
     {
+        this(null);
+    }
+
+    /** @param keyStore a PKCS12 key store to serve https with, or null for plain http */
+    private FakeUpstream(java.nio.file.Path keyStore) throws Exception
+    {
+        this.secure = keyStore != null;
         QueuedThreadPool threads = new QueuedThreadPool(2200, 8);
         threads.setName("fake-upstream");
         server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setSendServerVersion(false);
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        if (keyStore == null)
+        {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        else
+        {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            tls.setKeyStorePath(keyStore.toString());
+            tls.setKeyStorePassword(TestCertificates.PASSWORD);
+            tls.setKeyStoreType("PKCS12");
+            http.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+            connector = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(tls, "http/1.1"),
+                new HttpConnectionFactory(http));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         connector.setAcceptQueueSize(4096);
@@ -181,6 +203,19 @@ public final class FakeUpstream implements AutoCloseable
         }
     }
 
+    /** An https upstream whose certificate the test CA signed. */
+    public static FakeUpstream startTls()
+    {
+        try
+        {
+            return new FakeUpstream(TestCertificates.get().serverKeyStore());
+        }
+        catch (Exception x)
+        {
+            throw new IllegalStateException("fake https upstream did not start", x);
+        }
+    }
+
     public int port()
     {
         return connector.getLocalPort();
@@ -189,7 +224,7 @@ public final class FakeUpstream implements AutoCloseable
     /** The URL to configure as {@code LITELLM_BASE_URL}. */
     public URI baseUrl()
     {
-        return URI.create("http://127.0.0.1:" + port() + "/v1");
+        return URI.create((secure ? "https" : "http") + "://127.0.0.1:" + port() + "/v1");
     }
 
     public void script(Script script)
