@@ -24,6 +24,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
@@ -73,6 +77,16 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         client.setUserAgentField(null);
         UpstreamRoute.apply(client, config.upstreamProxy());
         return client;
+    }
+
+    /** HTTP/1.1, and HTTP/2 where an https upstream offers it through ALPN (never h2c). */
+    @Override
+    protected HttpClient newHttpClient(ClientConnector connector)
+    {
+        if (!config.http2())
+            return new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11));
+        ClientConnectionFactoryOverHTTP2.HTTP2 http2 = new ClientConnectionFactoryOverHTTP2.HTTP2(new HTTP2Client(connector));
+        return new HttpClient(new HttpClientTransportDynamic(connector, HttpClientConnectionFactory.HTTP11, http2));
     }
 
     @Override

@@ -41,7 +41,9 @@ public enum ConfigKey
     /** Hosts reached directly despite HTTPS_PROXY/HTTP_PROXY. */
     NO_PROXY(null, false, "Hosts, domains (.corp), IPs or CIDRs reached without the proxy; * for all (also no_proxy)", "no_proxy"),
     /** Extra trust anchors for an https upstream signed by an internal CA. */
-    UPSTREAM_CA_FILE(null, false, "PEM bundle of CA certificates trusted for the upstream, besides the JVM's");
+    UPSTREAM_CA_FILE(null, false, "PEM bundle of CA certificates trusted for the upstream, besides the JVM's"),
+    /** Whether to speak HTTP/2 to an https upstream that offers it through ALPN. */
+    UPSTREAM_HTTP2("auto", false, "auto: HTTP/2 when an https upstream offers it (ALPN), else HTTP/1.1; off: HTTP/1.1 only");
 
     private final String defaultValue;
     private final boolean secret;

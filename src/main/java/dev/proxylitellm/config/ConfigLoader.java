@@ -103,12 +103,15 @@ public final class ConfigLoader
             problems.add(ConfigKey.DS_KEY + " contains control characters");
         if (liteLlmApiKey != null && !headerValueIsSafe(liteLlmApiKey))
             problems.add(ConfigKey.LITELLM_API_KEY + " contains control characters");
+        String http2 = value(ConfigKey.UPSTREAM_HTTP2).orElseThrow().toLowerCase(Locale.ROOT);
+        if (!http2.equals("auto") && !http2.equals("off"))
+            problems.add(ConfigKey.UPSTREAM_HTTP2 + " must be auto or off");
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
-            connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors);
+            connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"));
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

@@ -20,6 +20,7 @@ import java.util.List;
  * @param maxConnections upstream connection pool size
  * @param upstreamProxy the forward proxy upstream calls go through, or null for direct
  * @param trustAnchors CA certificates trusted for the upstream besides the JVM's own
+ * @param http2 whether HTTP/2 may be negotiated with an https upstream
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -33,7 +34,8 @@ public record ProxyConfig(
     long idleTimeoutMs,
     int maxConnections,
     URI upstreamProxy,
-    List<X509Certificate> trustAnchors)
+    List<X509Certificate> trustAnchors,
+    boolean http2)
 {
     public ProxyConfig
     {
@@ -63,6 +65,6 @@ public record ProxyConfig(
             + ", connectTimeoutMs=" + connectTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs
             + ", maxConnections=" + maxConnections
             + ", upstreamProxy=" + (upstreamProxy == null ? "none" : upstreamProxy.getScheme() + "://" + upstreamProxy.getHost() + ":" + upstreamProxy.getPort())
-            + ", extraTrustAnchors=" + trustAnchors.size() + "]";
+            + ", extraTrustAnchors=" + trustAnchors.size() + ", http2=" + (http2 ? "auto" : "off") + "]";
     }
 }

@@ -34,7 +34,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class FakeUpstream implements AutoCloseable
 {
     /** A request as upstream received it. */
-    public record RecordedRequest(String method, String target, HttpFields headers, byte[] body)
+    public record RecordedRequest(String method, String target, HttpFields headers, byte[] body, String protocol)
     {
         public String path()
         {
@@ -119,11 +119,14 @@ public final class FakeUpstream implements AutoCloseable
 
     private FakeUpstream() throws Exception
     {
-        this(null);
+        this(null, false);
     }
 
-    /** @param keyStore a PKCS12 key store to serve https with, or null for plain http */
-    private FakeUpstream(java.nio.file.Path keyStore) throws Exception
+    /**
+     * @param keyStore a PKCS12 key store to serve https with, or null for plain http
+     * @param http2 whether to offer HTTP/2 through ALPN (with https only)
+     */
+    private FakeUpstream(java.nio.file.Path keyStore, boolean http2) throws Exception
     {
         this.secure = keyStore != null;
         QueuedThreadPool threads = new QueuedThreadPool(2200, 8);
@@ -143,8 +146,18 @@ public final class FakeUpstream implements AutoCloseable
             tls.setKeyStorePassword(TestCertificates.PASSWORD);
             tls.setKeyStoreType("PKCS12");
             http.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
-            connector = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(tls, "http/1.1"),
-                new HttpConnectionFactory(http));
+            HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+            if (http2)
+            {
+                org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory h2 = new org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory(http);
+                org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory alpn = new org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory("h2", "http/1.1");
+                alpn.setDefaultProtocol("http/1.1");
+                connector = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http11);
+            }
+            else
+            {
+                connector = new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(tls, "http/1.1"), http11);
+            }
         }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -175,7 +188,8 @@ public final class FakeUpstream implements AutoCloseable
                     byte[] body = new byte[content.remaining()];
                     content.get(body);
                     RecordedRequest recorded = new RecordedRequest(request.getMethod(),
-                        request.getHttpURI().getPathQuery(), HttpFields.build(request.getHeaders()).asImmutable(), body);
+                        request.getHttpURI().getPathQuery(), HttpFields.build(request.getHeaders()).asImmutable(), body,
+                        request.getConnectionMetaData().getProtocol());
                     requests.add(recorded);
                     script.respond(recorded, new Exchange(request, response));
                     callback.succeeded();
@@ -206,9 +220,15 @@ public final class FakeUpstream implements AutoCloseable
     /** An https upstream whose certificate the test CA signed. */
     public static FakeUpstream startTls()
     {
+        return startTls(false);
+    }
+
+    /** An https upstream that also offers HTTP/2 through ALPN when {@code http2}. */
+    public static FakeUpstream startTls(boolean http2)
+    {
         try
         {
-            return new FakeUpstream(TestCertificates.get().serverKeyStore());
+            return new FakeUpstream(TestCertificates.get().serverKeyStore(), http2);
         }
         catch (Exception x)
         {
