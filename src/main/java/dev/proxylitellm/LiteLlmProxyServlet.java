@@ -1,5 +1,6 @@
 package dev.proxylitellm;
 
+import dev.proxylitellm.access.ClientAccessFilter;
 import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
@@ -101,7 +102,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) throws ServletException, IOException
     {
         BrokenResponses.rethrow(clientRequest);
-        Exchange exchange = new Exchange(clientRequest.getMethod(), clientRequest.getRequestURI());
+        Exchange exchange = new Exchange(clientRequest.getMethod(), clientRequest.getRequestURI(),
+            (String)clientRequest.getAttribute(ClientAccessFilter.CLIENT_IDENTITY));
         clientRequest.setAttribute(Exchange.ATTRIBUTE, exchange);
         if (!METHODS.contains(clientRequest.getMethod()))
         {

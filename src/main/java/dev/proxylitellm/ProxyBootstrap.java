@@ -1,6 +1,7 @@
 package dev.proxylitellm;
 
 import dev.proxylitellm.config.ConfigException;
+import dev.proxylitellm.config.ConfigKey;
 import dev.proxylitellm.config.ConfigLoader;
 import dev.proxylitellm.config.ConfigSource;
 import dev.proxylitellm.config.ProxyConfig;
@@ -9,6 +10,7 @@ import dev.proxylitellm.logging.ProxyLogging;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +35,24 @@ public class ProxyBootstrap implements ServletContextListener
     public void contextInitialized(ServletContextEvent event)
     {
         ServletContext context = event.getServletContext();
+        ConfigLoader loader;
         ProxyConfig config;
         try
         {
-            config = new ConfigLoader(sources(context)).load();
+            loader = new ConfigLoader(sources(context));
+            config = loader.load();
         }
         catch (ConfigException x)
         {
             LOG.error(x.getMessage());
             throw new IllegalStateException(x.getMessage());
         }
-        ProxyLogging.configure(config, new CredentialHeaders(config).strippedNames());
+        ProxyLogging.configure(config, new CredentialHeaders(config).strippedNames(), plainClientKeys(loader));
         context.setAttribute(ProxyConfig.class.getName(), config);
         LOG.info("proxy-litellm forwarding {}/v1/* to {}", context.getContextPath(), config);
+        if (config.clientKeys().isEmpty())
+            LOG.warn("No inbound access control: anyone who can reach {}/v1 spends the organisation's LLM credentials. "
+                + "Set PROXY_API_KEYS or PROXY_API_KEYS_FILE (and ALLOWED_CLIENT_CIDRS).", context.getContextPath());
     }
 
     @Override
@@ -53,6 +60,13 @@ public class ProxyBootstrap implements ServletContextListener
     {
         event.getServletContext().removeAttribute(ProxyConfig.class.getName());
         ProxyLogging.stop();
+    }
+
+    /** Plain client keys exist only in PROXY_API_KEYS; the logs must never show them. */
+    private static List<String> plainClientKeys(ConfigLoader loader)
+    {
+        String keys = loader.value(ConfigKey.PROXY_API_KEYS).orElse("");
+        return Arrays.stream(keys.split(",")).map(String::trim).filter(key -> !key.isEmpty()).toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -43,7 +43,17 @@ public enum ConfigKey
     /** Extra trust anchors for an https upstream signed by an internal CA. */
     UPSTREAM_CA_FILE(null, false, "PEM bundle of CA certificates trusted for the upstream, besides the JVM's"),
     /** Whether to speak HTTP/2 to an https upstream that offers it through ALPN. */
-    UPSTREAM_HTTP2("auto", false, "auto: HTTP/2 when an https upstream offers it (ALPN), else HTTP/1.1; off: HTTP/1.1 only");
+    UPSTREAM_HTTP2("auto", false, "auto: HTTP/2 when an https upstream offers it (ALPN), else HTTP/1.1; off: HTTP/1.1 only"),
+    /** Keys clients must present; none set means no inbound access control. */
+    PROXY_API_KEYS(null, true, "Comma-separated keys clients must send as 'Authorization: Bearer <key>' or X-Api-Key (secret)"),
+    /** A file of sha256:<hex> digests of client keys, one per line. */
+    PROXY_API_KEYS_FILE(null, false, "File of client key digests, one 'sha256:<hex>' per line, # comments"),
+    /** Client networks allowed to call the proxy. */
+    ALLOWED_CLIENT_CIDRS(null, false, "Comma-separated IPv4/IPv6 CIDRs (or addresses) allowed to call; others get 403"),
+    /** Largest request body accepted. */
+    MAX_REQUEST_BYTES("536870912", false, "Largest request body, bytes; larger ones get 413 (default 512 MiB)"),
+    /** Most requests proxied at once; 0 for no limit. */
+    MAX_CONCURRENT_REQUESTS("0", false, "Most requests proxied at once, 0 for no limit; beyond it 429 with Retry-After");
 
     private final String defaultValue;
     private final boolean secret;

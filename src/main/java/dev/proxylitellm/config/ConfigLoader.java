@@ -11,6 +11,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,12 +107,17 @@ public final class ConfigLoader
         String http2 = value(ConfigKey.UPSTREAM_HTTP2).orElseThrow().toLowerCase(Locale.ROOT);
         if (!http2.equals("auto") && !http2.equals("off"))
             problems.add(ConfigKey.UPSTREAM_HTTP2 + " must be auto or off");
+        ClientKeys clientKeys = clientKeys(problems);
+        List<Cidr> allowedClients = allowedClients(problems);
+        long maxRequestBytes = positive(ConfigKey.MAX_REQUEST_BYTES, problems);
+        long maxConcurrent = nonNegative(ConfigKey.MAX_CONCURRENT_REQUESTS, problems);
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
-            connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"));
+            connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
+            clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE));
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */
@@ -160,6 +166,78 @@ public final class ConfigLoader
         }
         problems.add(ConfigKey.UPSTREAM_CA_FILE + " must name a readable PEM file of CA certificates");
         return List.of();
+    }
+
+    private ClientKeys clientKeys(List<String> problems)
+    {
+        List<byte[]> digests = new ArrayList<>();
+        for (String key : value(ConfigKey.PROXY_API_KEYS).orElse("").split(","))
+        {
+            if (!key.isBlank())
+                digests.add(ClientKeys.sha256(key.trim()));
+        }
+        Optional<String> file = value(ConfigKey.PROXY_API_KEYS_FILE);
+        if (file.isPresent())
+        {
+            try
+            {
+                int lineNumber = 0;
+                for (String line : Files.readAllLines(Path.of(file.get())))
+                {
+                    lineNumber++;
+                    String entry = line.strip();
+                    if (entry.isEmpty() || entry.startsWith("#"))
+                        continue;
+                    if (!entry.matches("sha256:[0-9a-fA-F]{64}"))
+                    {
+                        problems.add(ConfigKey.PROXY_API_KEYS_FILE + " line " + lineNumber + " is not sha256:<64 hex digits> (plain keys are not allowed there)");
+                        continue;
+                    }
+                    digests.add(HexFormat.of().parseHex(entry.substring(7)));
+                }
+            }
+            catch (IOException | java.nio.file.InvalidPathException x)
+            {
+                problems.add(ConfigKey.PROXY_API_KEYS_FILE + " cannot be read");
+            }
+        }
+        return digests.isEmpty() ? ClientKeys.NONE : new ClientKeys(digests);
+    }
+
+    private List<Cidr> allowedClients(List<String> problems)
+    {
+        List<Cidr> ranges = new ArrayList<>();
+        for (String entry : value(ConfigKey.ALLOWED_CLIENT_CIDRS).orElse("").split(","))
+        {
+            if (entry.isBlank())
+                continue;
+            try
+            {
+                ranges.add(Cidr.parse(entry));
+            }
+            catch (IllegalArgumentException x)
+            {
+                problems.add(ConfigKey.ALLOWED_CLIENT_CIDRS + " has an entry that is not an IP address or CIDR: " + entry.strip());
+            }
+        }
+        return List.copyOf(ranges);
+    }
+
+    private long nonNegative(ConfigKey key, List<String> problems)
+    {
+        String raw = value(key).orElseThrow();
+        try
+        {
+            long value = Long.parseLong(raw);
+            if (value >= 0)
+                return value;
+        }
+        catch (NumberFormatException ignored)
+        {
+            // Reported below.
+        }
+        problems.add(key + " must be a whole number, 0 or more");
+        return 0;
     }
 
     private String logFile()

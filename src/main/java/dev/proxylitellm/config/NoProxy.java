@@ -1,9 +1,6 @@
 package dev.proxylitellm.config;
 
-import java.math.BigInteger;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,27 +63,13 @@ final class NoProxy
 
     private static boolean inCidr(String cidr, String host)
     {
-        int slash = cidr.indexOf('/');
         try
         {
-            if (!isIpLiteral(host) || !isIpLiteral(cidr.substring(0, slash)))
-                return false;
-            byte[] network = InetAddress.getByName(cidr.substring(0, slash)).getAddress();
-            byte[] address = InetAddress.getByName(host).getAddress();
-            int bits = Integer.parseInt(cidr.substring(slash + 1));
-            if (network.length != address.length || bits < 0 || bits > network.length * 8)
-                return false;
-            int shift = network.length * 8 - bits;
-            return new BigInteger(1, network).shiftRight(shift).equals(new BigInteger(1, address).shiftRight(shift));
+            return Cidr.parse(cidr).contains(host);
         }
-        catch (UnknownHostException | NumberFormatException x)
+        catch (IllegalArgumentException x)
         {
             return false;
         }
-    }
-
-    private static boolean isIpLiteral(String host)
-    {
-        return host.contains(":") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
     }
 }

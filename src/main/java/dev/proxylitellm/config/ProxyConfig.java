@@ -21,6 +21,10 @@ import java.util.List;
  * @param upstreamProxy the forward proxy upstream calls go through, or null for direct
  * @param trustAnchors CA certificates trusted for the upstream besides the JVM's own
  * @param http2 whether HTTP/2 may be negotiated with an https upstream
+ * @param clientKeys keys clients must present; empty for no inbound access control
+ * @param allowedClients client address ranges allowed to call; empty for all
+ * @param maxRequestBytes the largest request body accepted
+ * @param maxConcurrentRequests the most requests proxied at once; 0 for no limit
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -35,11 +39,16 @@ public record ProxyConfig(
     int maxConnections,
     URI upstreamProxy,
     List<X509Certificate> trustAnchors,
-    boolean http2)
+    boolean http2,
+    ClientKeys clientKeys,
+    List<Cidr> allowedClients,
+    long maxRequestBytes,
+    int maxConcurrentRequests)
 {
     public ProxyConfig
     {
         trustAnchors = List.copyOf(trustAnchors);
+        allowedClients = List.copyOf(allowedClients);
     }
 
     /** The forward proxy's password, if its URL carries one: a secret like the keys. */
@@ -65,6 +74,8 @@ public record ProxyConfig(
             + ", connectTimeoutMs=" + connectTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs
             + ", maxConnections=" + maxConnections
             + ", upstreamProxy=" + (upstreamProxy == null ? "none" : upstreamProxy.getScheme() + "://" + upstreamProxy.getHost() + ":" + upstreamProxy.getPort())
-            + ", extraTrustAnchors=" + trustAnchors.size() + ", http2=" + (http2 ? "auto" : "off") + "]";
+            + ", extraTrustAnchors=" + trustAnchors.size() + ", http2=" + (http2 ? "auto" : "off")
+            + ", clientKeys=" + clientKeys.size() + ", allowedClientRanges=" + allowedClients.size()
+            + ", maxRequestBytes=" + maxRequestBytes + ", maxConcurrentRequests=" + maxConcurrentRequests + "]";
     }
 }

@@ -27,6 +27,7 @@ public final class Exchange
 
     private final String method;
     private final String path;
+    private final String client;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long upstreamHeadersNanos;
@@ -38,10 +39,19 @@ public final class Exchange
     private volatile Request proxyRequest;
     private volatile boolean containerDone;
 
-    public Exchange(String method, String path)
+    /**
+     * @param client the caller's identity for the log, or null when callers are not identified
+     */
+    public Exchange(String method, String path, String client)
     {
         this.method = method;
         this.path = path;
+        this.client = client;
+    }
+
+    public String client()
+    {
+        return client;
     }
 
     public void proxyRequest(Request proxyRequest)

@@ -23,8 +23,8 @@ public final class AccessLog
             return;
         long ttfb = exchange.upstreamTtfbMillis();
         int upstream = exchange.upstreamStatus();
-        LOG.info("{} {} {} upstream={} ttfb={} total={}ms in={}B out={}B outcome={}",
-            exchange.method(), exchange.path(), status,
+        LOG.info("{} {} {} client={} upstream={} ttfb={} total={}ms in={}B out={}B outcome={}",
+            exchange.method(), exchange.path(), status, exchange.client() == null ? "-" : exchange.client(),
             upstream == 0 ? "-" : upstream,
             ttfb < 0 ? "-" : ttfb + "ms",
             exchange.elapsedMillis(), exchange.bytesIn(), exchange.bytesOut(), outcome);

@@ -33,7 +33,10 @@ public final class ProxyLogging
     }
 
     /** Replaces logback's configuration; a no-op when SLF4J is bound to another backend. */
-    public static void configure(ProxyConfig config, Collection<String> credentialHeaderNames)
+    /**
+     * @param clientKeys the plain client keys (from PROXY_API_KEYS), redacted like the other secrets
+     */
+    public static void configure(ProxyConfig config, Collection<String> credentialHeaderNames, Collection<String> clientKeys)
     {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context))
@@ -41,6 +44,7 @@ public final class ProxyLogging
         List<String> secrets = new java.util.ArrayList<>(List.of(config.dsKey(), config.liteLlmApiKey(), config.liteLlmKeyHeaderValue()));
         if (config.upstreamProxyPassword() != null)
             secrets.add(config.upstreamProxyPassword());
+        secrets.addAll(clientKeys);
         SecretRedactor redactor = new SecretRedactor(secrets, credentialHeaderNames);
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

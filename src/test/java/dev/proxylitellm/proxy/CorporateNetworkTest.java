@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.OpenAiErrorAssertions;
 import dev.proxylitellm.support.RecordingForwardProxy;
 import dev.proxylitellm.support.TestCertificates;
 import dev.proxylitellm.support.TestConfig;
@@ -130,7 +131,7 @@ class CorporateNetworkTest
             {
                 HttpResponse<String> response = get(proxy);
 
-                ErrorsTest.assertOpenAiError(502, "upstream_unreachable", response.statusCode(),
+                OpenAiErrorAssertions.assertOpenAiError(502, "upstream_unreachable", response.statusCode(),
                     response.headers().firstValue("content-type").orElse(""), response.body());
                 assertTrue(response.body().contains("TLS handshake"), response.body());
                 assertTrue(upstream.drainRequests().isEmpty());

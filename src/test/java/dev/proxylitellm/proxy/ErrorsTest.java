@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.proxylitellm.support.OpenAiErrorAssertions.assertOpenAiError;
+
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.RawHttp;
@@ -24,16 +26,6 @@ class ErrorsTest
     @TempDir
     Path logs;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    static void assertOpenAiError(int status, String code, int actualStatus, String contentType, String body)
-    {
-        assertEquals(status, actualStatus, body);
-        assertTrue(contentType.startsWith("application/json"), contentType);
-        assertTrue(body.matches("\\{\"error\":\\{\"message\":\"[^\"]+\",\"type\":\"[a-z_]+\",\"param\":null,\"code\":\"" + code + "\"}}"), body);
-        assertFalse(body.contains("Exception"), body);
-        assertFalse(body.contains("127.0.0.1"), body);
-        assertFalse(body.contains(TestConfig.DS_KEY), body);
-    }
 
     private HttpResponse<String> get(EmbeddedProxy proxy, String path) throws Exception
     {
