@@ -7,6 +7,7 @@ import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.errors.UpstreamFailures;
 import dev.proxylitellm.http.BrokenResponses;
 import dev.proxylitellm.http.ClientConnectionListener;
+import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.CredentialHeaders;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.InvalidTargetException;
@@ -55,6 +56,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private ProxyConfig config;
     private TargetRewriter targets;
     private CredentialHeaders credentials;
+    private ConcurrencyLimit concurrency;
+    private OpenAiError tooLarge;
 
     @Override
     public void init(ServletConfig servletConfig) throws ServletException
@@ -64,6 +67,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             throw new UnavailableException("No proxy-litellm configuration: the ProxyBootstrap listener must run first");
         targets = new TargetRewriter(config.baseUrl(), config.appId());
         credentials = new CredentialHeaders(config);
+        concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
+        tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
+            "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
         super.init(new UpstreamClientSettings(servletConfig, config));
     }
 
@@ -111,6 +117,23 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             reject(proxyResponse, exchange, new OpenAiError(405, OpenAiError.INVALID_REQUEST, "method_not_allowed",
                 "The proxy forwards only " + ALLOW + "."));
             return;
+        }
+        if (clientRequest.getContentLengthLong() > config.maxRequestBytes())
+        {
+            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            reject(proxyResponse, exchange, tooLarge);
+            return;
+        }
+        if (concurrency.isLimited())
+        {
+            if (!concurrency.tryAcquire())
+            {
+                proxyResponse.setHeader("Retry-After", "1");
+                reject(proxyResponse, exchange, new OpenAiError(429, OpenAiError.INVALID_REQUEST, "too_many_requests",
+                    "The proxy is handling as many requests as it is allowed to; retry shortly."));
+                return;
+            }
+            exchange.onFinish(concurrency::release);
         }
         super.service(clientRequest, proxyResponse);
         listenToTheClientConnection(clientRequest, exchange);
@@ -208,13 +231,20 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         return super.filterServerResponseHeader(clientRequest, serverResponse, field);
     }
 
+    /** Counts the body and stops one that grows past MAX_REQUEST_BYTES without a Content-Length. */
     @Override
     protected ContentTransformer newClientRequestContentTransformer(HttpServletRequest clientRequest, Request proxyRequest)
     {
         Exchange exchange = exchange(clientRequest);
+        long max = config.maxRequestBytes();
         return (input, finished, output) ->
         {
             exchange.addBytesIn(input.remaining());
+            if (exchange.bytesIn() > max)
+            {
+                exchange.clientRequestInvalid(tooLarge);
+                throw new IOException("request body larger than " + max + " bytes");
+            }
             output.add(input);
         };
     }
@@ -252,6 +282,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
+        if (!exchange(clientRequest).claimResponse())
+            return;
         AccessLog.log(exchange(clientRequest), proxyResponse.getStatus(), Exchange.Outcome.OK);
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
@@ -262,6 +294,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         Exchange exchange = exchange(clientRequest);
         if (_log.isDebugEnabled())
             _log.debug("{} {} failed", exchange.method(), exchange.path(), failure);
+        if (!exchange.claimResponse())
+            return;
         if (exchange.hasClientFailed())
         {
             // The client is gone and the container, which saw the failed write, completes the
@@ -311,11 +345,15 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest, HttpServletResponse proxyResponse, Throwable failure)
     {
         Exchange exchange = exchange(clientRequest);
-        if (failure instanceof BadMessageException bad)
-            exchange.clientRequestInvalid(new OpenAiError(bad.getCode(), OpenAiError.INVALID_REQUEST, "invalid_request_body",
-                "The request body could not be read: it is malformed or larger than allowed."));
-        else
-            exchange.clientFailed();
+        // When the proxy itself refused the body (too large), the client is still there for the error.
+        if (exchange.invalidClientRequest() == null)
+        {
+            if (failure instanceof BadMessageException bad)
+                exchange.clientRequestInvalid(new OpenAiError(bad.getCode(), OpenAiError.INVALID_REQUEST, "invalid_request_body",
+                    "The request body could not be read: it is malformed or larger than allowed."));
+            else
+                exchange.clientFailed();
+        }
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
     }
 

@@ -1,5 +1,6 @@
 package dev.proxylitellm.http;
 
+import dev.proxylitellm.logging.AccessLog;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 
@@ -22,6 +23,8 @@ public final class ClientConnectionListener implements AsyncListener
     public void onComplete(AsyncEvent event)
     {
         exchange.containerDone();
+        // A safety net: every exchange ends here at the latest, so its log line and permit are never lost.
+        AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class Exchange
     private final String client;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean responded = new AtomicBoolean();
+    private volatile Runnable onFinish;
     private volatile long upstreamHeadersNanos;
     private volatile int upstreamStatus;
     private volatile long bytesIn;
@@ -120,10 +122,30 @@ public final class Exchange
         return clientFailed;
     }
 
-    /** True the first time only, so an exchange that fails on both sides is logged once. */
+    /**
+     * Ends the exchange: true the first time only, so an exchange that fails on both sides is
+     * logged once; runs the {@link #onFinish} action then.
+     */
     public boolean finish()
     {
-        return finished.compareAndSet(false, true);
+        if (!finished.compareAndSet(false, true))
+            return false;
+        Runnable action = onFinish;
+        if (action != null)
+            action.run();
+        return true;
+    }
+
+    /** Something to do once when the exchange ends, such as giving back a concurrency permit. */
+    public void onFinish(Runnable action)
+    {
+        this.onFinish = action;
+    }
+
+    /** True the first time only: the proxy answers the client once, whichever failure comes first. */
+    public boolean claimResponse()
+    {
+        return responded.compareAndSet(false, true);
     }
 
     public String method()
