@@ -9,6 +9,9 @@ import dev.proxylitellm.http.BrokenResponses;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.CredentialHeaders;
+import dev.proxylitellm.http.EventSink;
+import dev.proxylitellm.http.EventStreamTracker;
+import dev.proxylitellm.http.SseKeepAlive;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.InvalidTargetException;
 import dev.proxylitellm.http.TargetRewriter;
@@ -24,6 +27,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
@@ -38,6 +42,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
@@ -217,9 +222,13 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
-        exchange(clientRequest).upstreamHeaders(serverResponse.getStatus());
+        Exchange exchange = exchange(clientRequest);
+        exchange.upstreamHeaders(serverResponse.getStatus());
         if (isEventStream(serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE)))
+        {
             proxyResponse.setHeader("X-Accel-Buffering", "no");
+            exchange.eventStream(new EventStreamTracker());
+        }
     }
 
     @Override
@@ -253,9 +262,19 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected ContentTransformer newServerResponseContentTransformer(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
         Exchange exchange = exchange(clientRequest);
+        EventStreamTracker stream = exchange.eventStream();
+        if (stream == null)
+        {
+            return (input, finished, output) ->
+            {
+                exchange.addBytesOut(input.remaining());
+                output.add(input);
+            };
+        }
         return (input, finished, output) ->
         {
             exchange.addBytesOut(input.remaining());
+            stream.passed(input);
             output.add(input);
         };
     }
@@ -307,6 +326,14 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         OpenAiError error = invalid != null ? invalid : UpstreamFailures.classify(failure);
         Exchange.Outcome outcome = invalid != null ? Exchange.Outcome.REJECTED
             : error.status() == 504 ? Exchange.Outcome.UPSTREAM_TIMEOUT : Exchange.Outcome.UPSTREAM_ERROR;
+        EventSink sink = exchange.sink();
+        if (sink != null && exchange.eventStream() != null)
+        {
+            // OpenAI SDKs take a stream that simply ends for a complete answer, but raise on an error event.
+            AccessLog.log(exchange, proxyResponse.getStatus(), outcome);
+            sink.send(exchange.eventStream().separator() + "data: " + error.toJson() + "\n\n", () -> completeQuietly(clientRequest));
+            return;
+        }
         if (proxyResponse.isCommitted() || exchange.bytesOut() > 0)
         {
             // Part of the body is out: only a broken connection tells the client it is incomplete.
@@ -452,7 +479,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
      * change the body, but this proxy's transformers only observe. Set before the first write,
      * it keeps plain responses from going out chunked or close-delimited.
      */
-    private final class ClientWriter extends ProxyWriter
+    private final class ClientWriter extends ProxyWriter implements EventSink
     {
         private final HttpServletRequest clientRequest;
         private final Exchange exchange;
@@ -465,6 +492,17 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             this.clientRequest = clientRequest;
             this.exchange = exchange(clientRequest);
             this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            exchange.sink(this);
+            EventStreamTracker stream = exchange.eventStream();
+            if (stream != null)
+                SseKeepAlive.start(getHttpClient().getScheduler(), config.sseKeepAliveMs(), exchange, stream, this);
+        }
+
+        @Override
+        public void send(String text, Runnable done)
+        {
+            offer(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), Callback.from(done, failure -> done.run()));
+            iterate();
         }
 
         @Override
@@ -486,6 +524,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         {
             exchange.clientFailed();
             super.onCompleteFailure(failure);
+            // The failed write may have been the proxy's own (a keep-alive), whose callback aborts nothing.
+            exchange.abortUpstream(failure);
         }
     }
 }

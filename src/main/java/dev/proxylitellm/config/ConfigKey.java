@@ -53,7 +53,9 @@ public enum ConfigKey
     /** Largest request body accepted. */
     MAX_REQUEST_BYTES("536870912", false, "Largest request body, bytes; larger ones get 413 (default 512 MiB)"),
     /** Most requests proxied at once; 0 for no limit. */
-    MAX_CONCURRENT_REQUESTS("0", false, "Most requests proxied at once, 0 for no limit; beyond it 429 with Retry-After");
+    MAX_CONCURRENT_REQUESTS("0", false, "Most requests proxied at once, 0 for no limit; beyond it 429 with Retry-After"),
+    /** Silence after which a stream gets an SSE comment, so load balancers and the proxy see a live connection. */
+    SSE_KEEPALIVE_MS("15000", false, "Upstream silence in an SSE stream after which ': keep-alive' is sent (at event boundaries); 0 = off");
 
     private final String defaultValue;
     private final boolean secret;

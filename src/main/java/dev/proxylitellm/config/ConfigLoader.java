@@ -111,13 +111,14 @@ public final class ConfigLoader
         List<Cidr> allowedClients = allowedClients(problems);
         long maxRequestBytes = positive(ConfigKey.MAX_REQUEST_BYTES, problems);
         long maxConcurrent = nonNegative(ConfigKey.MAX_CONCURRENT_REQUESTS, problems);
+        long sseKeepAlive = nonNegative(ConfigKey.SSE_KEEPALIVE_MS, problems);
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
-            clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE));
+            clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive);
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

@@ -25,6 +25,7 @@ import java.util.List;
  * @param allowedClients client address ranges allowed to call; empty for all
  * @param maxRequestBytes the largest request body accepted
  * @param maxConcurrentRequests the most requests proxied at once; 0 for no limit
+ * @param sseKeepAliveMs upstream silence after which an SSE stream gets a comment; 0 for never
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -43,7 +44,8 @@ public record ProxyConfig(
     ClientKeys clientKeys,
     List<Cidr> allowedClients,
     long maxRequestBytes,
-    int maxConcurrentRequests)
+    int maxConcurrentRequests,
+    long sseKeepAliveMs)
 {
     public ProxyConfig
     {
@@ -76,6 +78,7 @@ public record ProxyConfig(
             + ", upstreamProxy=" + (upstreamProxy == null ? "none" : upstreamProxy.getScheme() + "://" + upstreamProxy.getHost() + ":" + upstreamProxy.getPort())
             + ", extraTrustAnchors=" + trustAnchors.size() + ", http2=" + (http2 ? "auto" : "off")
             + ", clientKeys=" + clientKeys.size() + ", allowedClientRanges=" + allowedClients.size()
-            + ", maxRequestBytes=" + maxRequestBytes + ", maxConcurrentRequests=" + maxConcurrentRequests + "]";
+            + ", maxRequestBytes=" + maxRequestBytes + ", maxConcurrentRequests=" + maxConcurrentRequests
+            + ", sseKeepAliveMs=" + sseKeepAliveMs + "]";
     }
 }

@@ -32,6 +32,8 @@ public final class Exchange
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean responded = new AtomicBoolean();
     private volatile Runnable onFinish;
+    private volatile EventStreamTracker eventStream;
+    private volatile EventSink sink;
     private volatile long upstreamHeadersNanos;
     private volatile int upstreamStatus;
     private volatile long bytesIn;
@@ -134,6 +136,34 @@ public final class Exchange
         if (action != null)
             action.run();
         return true;
+    }
+
+    public boolean isFinished()
+    {
+        return finished.get();
+    }
+
+    /** Marks the response as a Server-Sent Events stream, watched by {@code tracker}. */
+    public void eventStream(EventStreamTracker tracker)
+    {
+        this.eventStream = tracker;
+    }
+
+    /** The tracker of an SSE response, or null for other responses. */
+    public EventStreamTracker eventStream()
+    {
+        return eventStream;
+    }
+
+    public void sink(EventSink sink)
+    {
+        this.sink = sink;
+    }
+
+    /** Where the proxy can add its own bytes to the response once it has started, or null. */
+    public EventSink sink()
+    {
+        return sink;
     }
 
     /** Something to do once when the exchange ends, such as giving back a concurrency permit. */
