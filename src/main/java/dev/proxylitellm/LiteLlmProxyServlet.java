@@ -43,7 +43,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 
 /**
  * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
@@ -375,13 +375,25 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         // When the proxy itself refused the body (too large), the client is still there for the error.
         if (exchange.invalidClientRequest() == null)
         {
-            if (failure instanceof BadMessageException bad)
-                exchange.clientRequestInvalid(new OpenAiError(bad.getCode(), OpenAiError.INVALID_REQUEST, "invalid_request_body",
+            HttpException malformed = malformedRequest(failure);
+            if (malformed != null)
+                exchange.clientRequestInvalid(new OpenAiError(malformed.getCode(), OpenAiError.INVALID_REQUEST, "invalid_request_body",
                     "The request body could not be read: it is malformed or larger than allowed."));
             else
                 exchange.clientFailed();
         }
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
+    /** The container's verdict that the body is malformed (a bad chunk, say), as opposed to a client that left. */
+    private static HttpException malformedRequest(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
+        {
+            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500)
+                return http;
+        }
+        return null;
     }
 
     static boolean isEventStream(String contentType)

@@ -44,6 +44,7 @@ class SecretsInLogsTest
         {
             Map<String, String> config = TestConfig.against(upstream, logFile);
             config.put("LOG_LEVEL", level);
+            config.put("PROXY_API_KEYS", "pk-other-client-0c9e, " + TestConfig.CLIENT_KEY);
             try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
             {
                 runTrafficMix(upstream, proxy, returned);
@@ -52,14 +53,15 @@ class SecretsInLogsTest
 
         String logged = Files.readString(logFile, StandardCharsets.ISO_8859_1);
         String answered = returned.toString(StandardCharsets.ISO_8859_1);
-        for (String secret : List.of(TestConfig.DS_KEY, TestConfig.LITELLM_API_KEY, TestConfig.CLIENT_KEY))
+        for (String secret : List.of(TestConfig.DS_KEY, TestConfig.LITELLM_API_KEY, TestConfig.CLIENT_KEY, "pk-other-client-0c9e"))
         {
             assertEquals(-1, logged.indexOf(secret), "secret in the log at " + level);
             assertEquals(-1, answered.indexOf(secret), "secret in a response at " + level);
         }
         assertFalse(logged.contains(PROMPT), "a prompt was logged at " + level);
         assertFalse(logged.contains(COMPLETION), "a completion was logged at " + level);
-        assertTrue(logged.contains("POST /v1/chat/completions 200"), "no access log line at " + level);
+        assertTrue(logged.contains("POST /v1/chat/completions 200 client=sha256:"), "no access log line at " + level);
+        assertTrue(logged.contains("GET /v1/models 401"), "the wrong key was not refused at " + level);
         if (!level.equals("INFO"))
             assertTrue(logged.contains("[REDACTED]"), "Jetty's header dumps were not logged at " + level + ", so this test proved nothing");
     }
@@ -76,15 +78,17 @@ class SecretsInLogsTest
 
         upstream.script(Scripts.sse(List.of(Scripts.chunkEvent(0, COMPLETION), "data: [DONE]\n\n"), 10));
         record(returned, client.send(HttpRequest.newBuilder(proxy.uri("/v1/chat/completions"))
-            .header("api-key", TestConfig.CLIENT_KEY).header("X-LiteLLM-Key", "Bearer " + TestConfig.CLIENT_KEY)
+            .header("X-Api-Key", TestConfig.CLIENT_KEY).header("api-key", TestConfig.CLIENT_KEY).header("X-LiteLLM-Key", "Bearer " + TestConfig.CLIENT_KEY)
             .POST(HttpRequest.BodyPublishers.ofString(chat)).build(), HttpResponse.BodyHandlers.ofByteArray()));
 
         upstream.script(Scripts.json(401, "{\"error\":{\"message\":\"bad key\",\"type\":\"auth\",\"param\":null,\"code\":\"401\"}}"));
         record(returned, client.send(HttpRequest.newBuilder(proxy.uri("/v1/models"))
-            .header("Authorization", TestConfig.CLIENT_KEY).build(), HttpResponse.BodyHandlers.ofByteArray()));
+            .header("Authorization", "Bearer " + TestConfig.CLIENT_KEY).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        record(returned, client.send(HttpRequest.newBuilder(proxy.uri("/v1/models"))
+            .header("Authorization", "Bearer pk-wrong-" + TestConfig.CLIENT_KEY).build(), HttpResponse.BodyHandlers.ofByteArray()));
 
         upstream.script((request, exchange) -> exchange.reset());
-        record(returned, client.send(HttpRequest.newBuilder(proxy.uri("/v1/embeddings"))
+        record(returned, client.send(HttpRequest.newBuilder(proxy.uri("/v1/embeddings")).header("X-Api-Key", "pk-other-client-0c9e")
             .POST(HttpRequest.BodyPublishers.ofString(chat)).build(), HttpResponse.BodyHandlers.ofByteArray()));
 
         RawHttp.RawResponse rejected = RawHttp.send(proxy.port(), "GET /v1/%2e%2e/x HTTP/1.1\r\nHost: localhost\r\n"
