@@ -51,19 +51,27 @@ class ConcurrentStreamsTest
     }
 
     @Test
-    void aThousandConcurrentStreamsReachUpstreamWithoutQueueing() throws Exception
+    void twoThousandLongStreamsFromASlowUpstreamAllCompleteWithBoundedHeap() throws Exception
     {
-        int streams = 1000;
-        CountDownLatch allArrived = new CountDownLatch(streams);
+        int streams = 2000;
+        int events = 5;
+        CountDownLatch allOpen = new CountDownLatch(streams);
         AtomicInteger timedOut = new AtomicInteger();
         upstream.script((request, exchange) ->
         {
+            // Slow to start answering, as a busy LiteLLM is.
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(300));
             exchange.status(200).header("Content-Type", "text/event-stream");
             exchange.write(": open\n\n");
-            allArrived.countDown();
-            // Every stream stays open until all of them are open at once.
-            if (!allArrived.await(60, TimeUnit.SECONDS))
+            allOpen.countDown();
+            // Every stream stays open until all of them are open at once: none may wait in a queue.
+            if (!allOpen.await(90, TimeUnit.SECONDS))
                 timedOut.incrementAndGet();
+            for (int i = 0; i < events; i++)
+            {
+                exchange.write(dev.proxylitellm.support.Scripts.chunkEvent(i, "tok"));
+                Thread.sleep(200);
+            }
             exchange.write("data: [DONE]\n\n");
         });
         HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -71,16 +79,21 @@ class ConcurrentStreamsTest
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < streams; i++)
             responses.add(many.sendAsync(chatStream(), HttpResponse.BodyHandlers.ofString()));
-
-        assertTrue(allArrived.await(60, TimeUnit.SECONDS), (streams - allArrived.getCount()) + " of " + streams + " streams reached upstream");
+        assertTrue(allOpen.await(90, TimeUnit.SECONDS), (streams - allOpen.getCount()) + " of " + streams + " streams reached upstream");
+        System.gc();
+        long heapWithAllOpen = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         int complete = 0;
         for (CompletableFuture<HttpResponse<String>> response : responses)
         {
-            if (response.get(60, TimeUnit.SECONDS).body().endsWith("data: [DONE]\n\n"))
+            String body = response.get(90, TimeUnit.SECONDS).body();
+            if (body.endsWith("data: [DONE]\n\n") && body.split("data: \\{", -1).length - 1 == events)
                 complete++;
         }
+
+        System.out.printf("%d concurrent streams: heap after GC with all open %d MiB (test JVM: client, proxy and upstream together)%n",
+            streams, heapWithAllOpen >> 20);
         assertEquals(streams, complete);
         assertEquals(0, timedOut.get());
+        assertTrue(heapWithAllOpen < 512L << 20, "heap with all streams open: " + (heapWithAllOpen >> 20) + " MiB");
     }
-
 }
