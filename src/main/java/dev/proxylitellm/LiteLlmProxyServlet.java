@@ -317,9 +317,10 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             return;
         if (exchange.hasClientFailed())
         {
-            // The client is gone and the container, which saw the failed write, completes the
-            // request itself. Touching it now could reach the next request Tomcat recycles it for.
+            // The client is gone: nothing more to send, but the async cycle must still end (Jetty
+            // waits for it; Tomcat may have ended it already, which completeQuietly tolerates).
             AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+            completeQuietly(clientRequest);
             return;
         }
         OpenAiError invalid = exchange.invalidClientRequest();
