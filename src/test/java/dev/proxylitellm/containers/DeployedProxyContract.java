@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proxylitellm.support.DepartingClient;
 import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.HandshakeStream;
 import dev.proxylitellm.support.FakeUpstream.RecordedRequest;
 import dev.proxylitellm.support.Scripts;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,40 +107,15 @@ abstract class DeployedProxyContract
     @ValueSource(strings = {"", "/llm"})
     void relaysEachEventBeforeUpstreamSendsTheNext(String contextPath) throws Exception
     {
-        int events = 4;
-        List<Semaphore> received = new ArrayList<>();
-        for (int i = 0; i < events; i++)
-            received.add(new Semaphore(0));
-        upstream.script((request, exchange) ->
-        {
-            exchange.status(200).header("Content-Type", "text/event-stream");
-            for (int i = 0; i < events; i++)
-            {
-                exchange.write(Scripts.chunkEvent(i, "tok" + i));
-                if (!received.get(i).tryAcquire(5, TimeUnit.SECONDS))
-                    throw new AssertionError("event " + i + " did not reach the client within 5 s");
-            }
-            exchange.write("data: [DONE]\n\n");
-        });
+        HandshakeStream stream = new HandshakeStream(4);
+        upstream.script(stream.script());
 
         HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(container.uri(contextPath, "/v1/chat/completions"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).header("Content-Type", "application/json").build(),
             HttpResponse.BodyHandlers.ofInputStream());
-        int seen = 0;
-        boolean done = false;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while ((line = reader.readLine()) != null)
-            {
-                if (line.startsWith("data: {"))
-                    received.get(seen++).release();
-                done |= line.equals("data: [DONE]");
-            }
-        }
 
-        assertEquals(events, seen);
-        assertTrue(done, "the stream did not end with [DONE]");
+        assertEquals(4, stream.read(response.body()));
+        assertTrue(stream.done(), "the stream did not end with [DONE]");
         assertEquals("no", response.headers().firstValue("X-Accel-Buffering").orElse(null));
     }
 
@@ -165,19 +136,7 @@ abstract class DeployedProxyContract
         });
         upstream.awaitScriptFailure(Duration.ZERO);
 
-        long closedAt;
-        try (Socket socket = new Socket("127.0.0.1", container.port()))
-        {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + contextPath + "/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            socket.setSoTimeout(10_000);
-            assertTrue(socket.getInputStream().read(new byte[512]) > 0);
-            assertTrue(firstEventSent.await(5, TimeUnit.SECONDS));
-            socket.setSoLinger(true, 0);
-            closedAt = System.nanoTime();
-        }
+        long closedAt = DepartingClient.leaveAfterFirstBytes(container.port(), contextPath + "/v1/chat/completions", firstEventSent);
 
         Throwable failure = upstream.awaitScriptFailure(Duration.ofSeconds(10));
         long abortedAfterMs = (System.nanoTime() - closedAt) / 1_000_000;

@@ -4,28 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proxylitellm.support.DepartingClient;
 import dev.proxylitellm.support.EmbeddedProxy;
+import dev.proxylitellm.support.HandshakeStream;
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.Scripts;
 import dev.proxylitellm.support.TestCertificates;
 import dev.proxylitellm.support.TestConfig;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,35 +71,14 @@ class Http2UpstreamTest
     {
         try (FakeUpstream upstream = FakeUpstream.startTls(true); EmbeddedProxy proxy = EmbeddedProxy.start(config(upstream)))
         {
-            int events = 4;
-            List<Semaphore> received = new ArrayList<>();
-            for (int i = 0; i < events; i++)
-                received.add(new Semaphore(0));
-            upstream.script((request, exchange) ->
-            {
-                exchange.status(200).header("Content-Type", "text/event-stream");
-                for (int i = 0; i < events; i++)
-                {
-                    exchange.write(Scripts.chunkEvent(i, "h2"));
-                    if (!received.get(i).tryAcquire(5, TimeUnit.SECONDS))
-                        throw new AssertionError("event " + i + " did not reach the client within 5 s");
-                }
-                exchange.write("data: [DONE]\n\n");
-            });
+            HandshakeStream stream = new HandshakeStream(4);
+            upstream.script(stream.script());
 
             HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(proxy.uri("/v1/chat/completions"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true}")).build(), HttpResponse.BodyHandlers.ofInputStream());
-            int seen = 0;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)))
-            {
-                String line;
-                while ((line = reader.readLine()) != null)
-                {
-                    if (line.startsWith("data: {"))
-                        received.get(seen++).release();
-                }
-            }
-            assertEquals(events, seen);
+
+            assertEquals(4, stream.read(response.body()));
+            assertTrue(stream.done());
         }
     }
 
@@ -126,17 +98,7 @@ class Http2UpstreamTest
                     Thread.sleep(50);
                 }
             });
-            long closedAt;
-            try (Socket socket = new Socket("127.0.0.1", proxy.port()))
-            {
-                OutputStream out = socket.getOutputStream();
-                out.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.US_ASCII));
-                socket.setSoTimeout(10_000);
-                assertTrue(socket.getInputStream().read(new byte[256]) > 0);
-                assertTrue(firstEventSent.await(5, TimeUnit.SECONDS));
-                socket.setSoLinger(true, 0);
-                closedAt = System.nanoTime();
-            }
+            long closedAt = DepartingClient.leaveAfterFirstBytes(proxy.port(), "/v1/chat/completions", firstEventSent);
 
             Throwable failure = upstream.awaitScriptFailure(Duration.ofSeconds(10));
             long abortedAfterMs = (System.nanoTime() - closedAt) / 1_000_000;

@@ -3,16 +3,14 @@ package dev.proxylitellm.proxy;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proxylitellm.support.DepartingClient;
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.Scripts;
 import dev.proxylitellm.support.TestConfig;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -125,17 +123,7 @@ class SseFaultsTest
                 exchange.write(Scripts.chunkEvent(2, "later"));
             });
             upstream.awaitScriptFailure(Duration.ZERO);
-            long closedAt;
-            try (Socket socket = new Socket("127.0.0.1", proxy.port()))
-            {
-                OutputStream out = socket.getOutputStream();
-                out.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.US_ASCII));
-                socket.setSoTimeout(5000);
-                assertTrue(socket.getInputStream().read(new byte[512]) > 0);
-                assertTrue(firstEventSent.await(5, TimeUnit.SECONDS));
-                socket.setSoLinger(true, 0);
-                closedAt = System.nanoTime();
-            }
+            long closedAt = DepartingClient.leaveAfterFirstBytes(proxy.port(), "/v1/chat/completions", firstEventSent);
 
             long noticedAfterMs = awaitLogged("outcome=client_abort", closedAt);
             System.out.println("silent stream: client departure noticed " + noticedAfterMs + " ms after it left (keep-alive 200 ms)");

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proxylitellm.support.DepartingClient;
 import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.HandshakeStream;
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.Scripts;
@@ -13,8 +15,6 @@ import dev.proxylitellm.support.TestConfig;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,40 +75,13 @@ class StreamingTest
     @Test
     void eachEventReachesTheClientBeforeUpstreamSendsTheNext() throws Exception
     {
-        // Upstream sends event i+1 only once the client has read event i: a proxy that held
-        // events back would stall here until the deadline.
-        List<Semaphore> received = new ArrayList<>();
-        for (int i = 0; i < EVENTS; i++)
-            received.add(new Semaphore(0));
-        upstream.script((request, exchange) ->
-        {
-            exchange.status(200).header("Content-Type", "text/event-stream");
-            for (int i = 0; i < EVENTS; i++)
-            {
-                exchange.write(Scripts.chunkEvent(i, "tok" + i));
-                if (!received.get(i).tryAcquire(5, TimeUnit.SECONDS))
-                    throw new AssertionError("the client did not receive event " + i + " within 5 s");
-            }
-            exchange.write("data: [DONE]\n\n");
-        });
+        HandshakeStream stream = new HandshakeStream(EVENTS);
+        upstream.script(stream.script());
 
         HttpResponse<InputStream> response = client.send(chatStream(), HttpResponse.BodyHandlers.ofInputStream());
-        List<String> events = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while ((line = reader.readLine()) != null)
-            {
-                if (line.startsWith("data: {"))
-                {
-                    received.get(events.size()).release();
-                    events.add(line);
-                }
-            }
-        }
 
-        assertEquals(EVENTS, events.size());
-        assertTrue(events.get(EVENTS - 1).contains("tok" + (EVENTS - 1)));
+        assertEquals(EVENTS, stream.read(response.body()));
+        assertTrue(stream.done());
     }
 
     @Test
@@ -187,22 +159,7 @@ class StreamingTest
         });
         upstream.awaitScriptFailure(Duration.ZERO);
 
-        long closedAt;
-        try (Socket socket = new Socket("127.0.0.1", proxy.port()))
-        {
-            String body = "{\"stream\":true}";
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            socket.setSoTimeout(5000);
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[1024];
-            assertTrue(in.read(buffer) > 0, "no response bytes before disconnecting");
-            assertTrue(firstEventSent.await(5, TimeUnit.SECONDS));
-            socket.setSoLinger(true, 0);
-            closedAt = System.nanoTime();
-        }
+        long closedAt = DepartingClient.leaveAfterFirstBytes(proxy.port(), "/v1/chat/completions", firstEventSent);
 
         Throwable upstreamFailure = upstream.awaitScriptFailure(Duration.ofSeconds(10));
         long abortedAfterMs = (System.nanoTime() - closedAt) / 1_000_000;
