@@ -62,6 +62,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private TargetRewriter targets;
     private CredentialHeaders credentials;
     private ConcurrencyLimit concurrency;
+    private boolean firstWriteOnContainerThread;
     private OpenAiError tooLarge;
 
     @Override
@@ -73,6 +74,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         targets = new TargetRewriter(config.baseUrl(), config.appId());
         credentials = new CredentialHeaders(config);
         concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
+        firstWriteOnContainerThread = servletConfig.getServletContext().getServerInfo().contains("Tomcat");
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
             "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
         super.init(new UpstreamClientSettings(servletConfig, config));
@@ -443,11 +445,11 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             {
                 serverResponse.abort(new EofException("the client connection is gone"));
             }
-            else if (!started)
+            else if (!started && firstWriteOnContainerThread)
             {
                 // Tomcat expects the first write of a response (which sets its WriteListener) on
-                // one of its own threads: from a client thread, a client abort could leak into
-                // the next request served on a recycled processor.
+                // one of its own threads: from a client thread, a client abort leaked more often
+                // into the next request served on a recycled processor. Jetty needs no hand-off.
                 started = true;
                 chunk.retain();
                 clientRequest.getAsyncContext().start(() ->
