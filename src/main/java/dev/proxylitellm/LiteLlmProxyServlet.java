@@ -226,7 +226,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         Exchange exchange = exchange(clientRequest);
         exchange.upstreamHeaders(serverResponse.getStatus());
-        if (isEventStream(serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE)))
+        if (EventStreamTracker.isEventStream(serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE)))
         {
             proxyResponse.setHeader("X-Accel-Buffering", "no");
             exchange.eventStream(new EventStreamTracker());
@@ -397,15 +397,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                 return http;
         }
         return null;
-    }
-
-    static boolean isEventStream(String contentType)
-    {
-        if (contentType == null)
-            return false;
-        int semicolon = contentType.indexOf(';');
-        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-        return base.equalsIgnoreCase("text/event-stream");
     }
 
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException

@@ -13,6 +13,16 @@ public final class EventStreamTracker
     /** Line feeds at the end of what passed, carriage returns ignored; two or more mean a boundary. */
     private volatile int trailingNewlines = 2;
 
+    /** Whether {@code contentType} is {@code text/event-stream}, whatever its parameters and case. */
+    public static boolean isEventStream(String contentType)
+    {
+        if (contentType == null)
+            return false;
+        int semicolon = contentType.indexOf(';');
+        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return base.equalsIgnoreCase("text/event-stream");
+    }
+
     /** Notes {@code bytes} without moving its position. */
     public void passed(ByteBuffer bytes)
     {
