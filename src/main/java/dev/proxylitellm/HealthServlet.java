@@ -1,5 +1,6 @@
 package dev.proxylitellm;
 
+import dev.proxylitellm.http.JsonResponses;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

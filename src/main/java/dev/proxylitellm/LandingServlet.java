@@ -4,6 +4,7 @@ import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.InvalidTargetException;
 import dev.proxylitellm.http.PathCheck;
+import dev.proxylitellm.http.JsonResponses;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -464,7 +464,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         @Override
         public void succeeded()
         {
-            if (exchange.hasClientFailed() || exchange.isContainerDone())
+            if (exchange.isContainerDone())
                 AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
             else
                 super.succeeded();

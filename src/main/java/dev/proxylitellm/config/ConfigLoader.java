@@ -224,23 +224,6 @@ public final class ConfigLoader
         return List.copyOf(ranges);
     }
 
-    private long nonNegative(ConfigKey key, List<String> problems)
-    {
-        String raw = value(key).orElseThrow();
-        try
-        {
-            long value = Long.parseLong(raw);
-            if (value >= 0)
-                return value;
-        }
-        catch (NumberFormatException ignored)
-        {
-            // Reported below.
-        }
-        problems.add(key + " must be a whole number, 0 or more");
-        return 0;
-    }
-
     private String logFile()
     {
         // An explicitly empty LOG_FILE turns the file off; value() would read it as "unset".
@@ -292,18 +275,27 @@ public final class ConfigLoader
 
     private long positive(ConfigKey key, List<String> problems)
     {
-        String raw = value(key).orElseThrow();
+        return wholeNumber(key, 1, "a positive whole number", problems);
+    }
+
+    private long nonNegative(ConfigKey key, List<String> problems)
+    {
+        return wholeNumber(key, 0, "a whole number, 0 or more", problems);
+    }
+
+    private long wholeNumber(ConfigKey key, long minimum, String expected, List<String> problems)
+    {
         try
         {
-            long value = Long.parseLong(raw);
-            if (value > 0)
+            long value = Long.parseLong(value(key).orElseThrow());
+            if (value >= minimum)
                 return value;
         }
         catch (NumberFormatException ignored)
         {
             // Reported below, without echoing the value.
         }
-        problems.add(key + " must be a positive whole number");
+        problems.add(key + " must be " + expected);
         return 0;
     }
 

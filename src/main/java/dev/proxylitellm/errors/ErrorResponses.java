@@ -1,5 +1,6 @@
 package dev.proxylitellm.errors;
 
+import dev.proxylitellm.http.JsonResponses;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -17,13 +18,7 @@ public final class ErrorResponses
     /** Writes {@code error}; the response must not be committed. */
     public static void write(HttpServletResponse response, OpenAiError error) throws IOException
     {
-        byte[] body = error.toJsonBytes();
         response.resetBuffer();
-        response.setStatus(error.status());
-        response.setContentType("application/json");
-        response.setCharacterEncoding("utf-8");
-        response.setContentLength(body.length);
-        response.setHeader("Cache-Control", "no-store");
-        response.getOutputStream().write(body);
+        JsonResponses.write(response, error.status(), error.toJson());
     }
 }

@@ -1,7 +1,5 @@
 package dev.proxylitellm.errors;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * An error the proxy answers itself, in the shape OpenAI clients parse:
  * {@code {"error":{"message":…,"type":…,"param":null,"code":…}}}. The SDKs pick their exception
@@ -33,11 +31,6 @@ public record OpenAiError(int status, String type, String code, String message)
     {
         return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type)
             + ",\"param\":null,\"code\":" + quote(code) + "}}";
-    }
-
-    public byte[] toJsonBytes()
-    {
-        return toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String quote(String text)

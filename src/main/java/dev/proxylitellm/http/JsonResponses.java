@@ -1,17 +1,18 @@
-package dev.proxylitellm;
+package dev.proxylitellm.http;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Writes the small fixed JSON bodies of the proxy's own endpoints. */
-final class JsonResponses
+/** Writes the small JSON bodies the proxy answers itself: its endpoints and its errors. */
+public final class JsonResponses
 {
     private JsonResponses()
     {
     }
 
-    static void write(HttpServletResponse response, int status, String json) throws IOException
+    /** Writes {@code json} as the whole response; the response must not be committed. */
+    public static void write(HttpServletResponse response, int status, String json) throws IOException
     {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
