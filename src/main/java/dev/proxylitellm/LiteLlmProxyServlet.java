@@ -28,7 +28,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.List;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
@@ -53,8 +53,12 @@ import org.eclipse.jetty.http.HttpException;
  */
 public class LiteLlmProxyServlet extends AsyncMiddleManServlet
 {
-    static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
-    private static final String ALLOW = "GET, POST, PUT, DELETE, PATCH, OPTIONS, HEAD";
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
+    private static final String ALLOW = String.join(", ", METHODS);
+    private static final OpenAiError METHOD_NOT_ALLOWED = new OpenAiError(405, OpenAiError.INVALID_REQUEST, "method_not_allowed",
+        "The proxy forwards only " + ALLOW + ".");
+    private static final OpenAiError TOO_MANY_REQUESTS = new OpenAiError(429, OpenAiError.INVALID_REQUEST, "too_many_requests",
+        "The proxy is handling as many requests as it is allowed to; retry shortly.");
     private static final String REJECTION_ATTRIBUTE = LiteLlmProxyServlet.class.getName() + ".rejection";
     private static final String SERVLET_PATH = "/v1";
 
@@ -121,8 +125,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         if (!METHODS.contains(clientRequest.getMethod()))
         {
             proxyResponse.setHeader("Allow", ALLOW);
-            reject(proxyResponse, exchange, new OpenAiError(405, OpenAiError.INVALID_REQUEST, "method_not_allowed",
-                "The proxy forwards only " + ALLOW + "."));
+            reject(proxyResponse, exchange, METHOD_NOT_ALLOWED);
             return;
         }
         if (clientRequest.getContentLengthLong() > config.maxRequestBytes())
@@ -136,8 +139,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             if (!concurrency.tryAcquire())
             {
                 proxyResponse.setHeader("Retry-After", "1");
-                reject(proxyResponse, exchange, new OpenAiError(429, OpenAiError.INVALID_REQUEST, "too_many_requests",
-                    "The proxy is handling as many requests as it is allowed to; retry shortly."));
+                reject(proxyResponse, exchange, TOO_MANY_REQUESTS);
                 return;
             }
             exchange.onFinish(concurrency::release);
@@ -303,9 +305,10 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
-        if (!exchange(clientRequest).claimResponse())
+        Exchange exchange = exchange(clientRequest);
+        if (!exchange.claimResponse())
             return;
-        AccessLog.log(exchange(clientRequest), proxyResponse.getStatus(), Exchange.Outcome.OK);
+        AccessLog.log(exchange, proxyResponse.getStatus(), Exchange.Outcome.OK);
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
