@@ -14,6 +14,9 @@ import dev.proxylitellm.http.EventStreamTracker;
 import dev.proxylitellm.http.SseKeepAlive;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.InvalidTargetException;
+import dev.proxylitellm.http.RequestIds;
+import dev.proxylitellm.metrics.ExchangeMetrics;
+import dev.proxylitellm.usage.UsageObserver;
 import dev.proxylitellm.http.TargetRewriter;
 import dev.proxylitellm.http.UpstreamClientSettings;
 import dev.proxylitellm.http.UpstreamRoute;
@@ -44,6 +47,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.http.HttpException;
+import org.slf4j.MDC;
 
 /**
  * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
@@ -66,6 +70,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private TargetRewriter targets;
     private CredentialHeaders credentials;
     private ConcurrencyLimit concurrency;
+    private ExchangeMetrics metrics;
     private boolean firstWriteOnContainerThread;
     private OpenAiError tooLarge;
 
@@ -78,6 +83,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         targets = new TargetRewriter(config.baseUrl(), config.appId());
         credentials = new CredentialHeaders(config);
         concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
+        metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
         firstWriteOnContainerThread = servletConfig.getServletContext().getServerInfo().contains("Tomcat");
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
             "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
@@ -94,6 +100,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         // Upstream sees the client's User-Agent, or none: not the proxy's library and version.
         client.setUserAgentField(null);
         UpstreamRoute.apply(client, config.upstreamProxy());
+        metrics.watch(client);
         return client;
     }
 
@@ -119,9 +126,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void service(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) throws ServletException, IOException
     {
         BrokenResponses.rethrow(clientRequest);
-        Exchange exchange = new Exchange(clientRequest.getMethod(), clientRequest.getRequestURI(),
-            (String)clientRequest.getAttribute(ClientAccessFilter.CLIENT_IDENTITY));
-        clientRequest.setAttribute(Exchange.ATTRIBUTE, exchange);
+        Exchange exchange = exchange(clientRequest);
+        exchange.client((String)clientRequest.getAttribute(ClientAccessFilter.CLIENT_IDENTITY));
         if (!METHODS.contains(clientRequest.getMethod()))
         {
             proxyResponse.setHeader("Allow", ALLOW);
@@ -220,6 +226,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     {
         super.addProxyHeaders(clientRequest, proxyRequest);
         proxyRequest.headers(credentials::inject);
+        String requestId = exchange(clientRequest).requestId();
+        proxyRequest.headers(headers -> headers.put(RequestIds.HEADER, requestId));
     }
 
     @Override
@@ -228,10 +236,14 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         Exchange exchange = exchange(clientRequest);
         exchange.upstreamHeaders(serverResponse.getStatus());
-        if (EventStreamTracker.isEventStream(serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE)))
+        String contentType = serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (metrics.observesUsage())
+            exchange.usageObserver(UsageObserver.forResponse(serverResponse.getStatus(), contentType));
+        if (EventStreamTracker.isEventStream(contentType))
         {
             proxyResponse.setHeader("X-Accel-Buffering", "no");
             exchange.eventStream(new EventStreamTracker());
+            metrics.streamStarted();
         }
     }
 
@@ -241,6 +253,12 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         // The base class drops the standard hop-by-hop headers; RFC 9110 adds those named in Connection.
         if (serverResponse.getHeaders().contains(HttpHeader.CONNECTION, field.getName()))
             return null;
+        if (field.is(RequestIds.HEADER))
+        {
+            // The client already has the proxy's id, the one in the logs; upstream's own one is kept under another name.
+            String ours = exchange(clientRequest).requestId();
+            return ours.equals(field.getValue()) ? null : new HttpField(RequestIds.UPSTREAM_HEADER, field.getValue());
+        }
         return super.filterServerResponseHeader(clientRequest, serverResponse, field);
     }
 
@@ -267,18 +285,18 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     {
         Exchange exchange = exchange(clientRequest);
         EventStreamTracker stream = exchange.eventStream();
-        if (stream == null)
-        {
-            return (input, finished, output) ->
-            {
-                exchange.addBytesOut(input.remaining());
-                output.add(input);
-            };
-        }
+        UsageObserver usage = exchange.usageObserver();
         return (input, finished, output) ->
         {
             exchange.addBytesOut(input.remaining());
-            stream.passed(input);
+            if (stream != null)
+                stream.passed(input);
+            if (usage != null)
+            {
+                usage.observe(input);
+                if (finished)
+                    usage.end();
+            }
             output.add(input);
         };
     }
@@ -308,7 +326,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         Exchange exchange = exchange(clientRequest);
         if (!exchange.claimResponse())
             return;
-        AccessLog.log(exchange, proxyResponse.getStatus(), Exchange.Outcome.OK);
+        exchange.complete(proxyResponse.getStatus(), Exchange.Outcome.OK);
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
@@ -317,18 +335,25 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     {
         Exchange exchange = exchange(clientRequest);
         if (_log.isDebugEnabled())
-            _log.debug("{} {} failed", exchange.method(), exchange.path(), failure);
+        {
+            try (MDC.MDCCloseable id = MDC.putCloseable(AccessLog.REQUEST_ID, exchange.requestId()))
+            {
+                _log.debug("{} {} failed", exchange.method(), exchange.path(), failure);
+            }
+        }
         if (!exchange.claimResponse())
             return;
         if (exchange.hasClientFailed())
         {
             // The client is gone: nothing more to send, but the async cycle must still end (Jetty
             // waits for it; Tomcat may have ended it already, which completeQuietly tolerates).
-            AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+            exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
             completeQuietly(clientRequest);
             return;
         }
         OpenAiError invalid = exchange.invalidClientRequest();
+        if (invalid == null)
+            metrics.upstreamError(UpstreamFailures.kind(failure));
         OpenAiError error = invalid != null ? invalid : UpstreamFailures.classify(failure);
         Exchange.Outcome outcome = invalid != null ? Exchange.Outcome.REJECTED
             : error.status() == 504 ? Exchange.Outcome.UPSTREAM_TIMEOUT : Exchange.Outcome.UPSTREAM_ERROR;
@@ -336,14 +361,14 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         if (sink != null && exchange.eventStream() != null)
         {
             // OpenAI SDKs take a stream that simply ends for a complete answer, but raise on an error event.
-            AccessLog.log(exchange, proxyResponse.getStatus(), outcome);
+            exchange.complete(proxyResponse.getStatus(), outcome);
             sink.send(exchange.eventStream().separator() + "data: " + error.toJson() + "\n\n", () -> completeQuietly(clientRequest));
             return;
         }
         if (proxyResponse.isCommitted() || exchange.bytesOut() > 0)
         {
             // Part of the body is out: only a broken connection tells the client it is incomplete.
-            AccessLog.log(exchange, proxyResponse.getStatus(), outcome);
+            exchange.complete(proxyResponse.getStatus(), outcome);
             if (!BrokenResponses.abort(clientRequest, proxyResponse))
                 completeQuietly(clientRequest);
             return;
@@ -357,7 +382,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         {
             _log.trace("Could not send the error response", x);
         }
-        AccessLog.log(exchange, error.status(), outcome);
+        exchange.complete(error.status(), outcome);
         completeQuietly(clientRequest);
     }
 
@@ -405,7 +430,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException
     {
         ErrorResponses.write(proxyResponse, error);
-        AccessLog.log(exchange, error.status(), Exchange.Outcome.REJECTED);
+        exchange.complete(error.status(), Exchange.Outcome.REJECTED);
     }
 
     private static Exchange exchange(HttpServletRequest clientRequest)
@@ -468,7 +493,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         public void succeeded()
         {
             if (exchange.isContainerDone())
-                AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+                exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
             else
                 super.succeeded();
         }
@@ -477,7 +502,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         public void failed(Throwable failure)
         {
             if (exchange.isContainerDone())
-                AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+                exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
             else
                 super.failed(failure);
         }

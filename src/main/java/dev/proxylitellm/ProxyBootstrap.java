@@ -7,6 +7,9 @@ import dev.proxylitellm.config.ConfigSource;
 import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.http.CredentialHeaders;
 import dev.proxylitellm.logging.ProxyLogging;
+import dev.proxylitellm.metrics.ExchangeMetrics;
+import dev.proxylitellm.metrics.MetricsEndpoint;
+import dev.proxylitellm.metrics.ProxyMetrics;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -49,6 +52,12 @@ public class ProxyBootstrap implements ServletContextListener
         }
         ProxyLogging.configure(config, new CredentialHeaders(config).strippedNames(), plainClientKeys(loader));
         context.setAttribute(ProxyConfig.class.getName(), config);
+        if (config.metricsEnabled())
+        {
+            ProxyMetrics metrics = new ProxyMetrics();
+            context.setAttribute(ExchangeMetrics.class.getName(), metrics);
+            context.addServlet("metrics", new MetricsEndpoint(metrics, config.metricsToken(), config.clientKeys())).addMapping("/metrics");
+        }
         LOG.info("proxy-litellm forwarding {}/v1/* to {}", context.getContextPath(), config);
         if (config.clientKeys().isEmpty())
             LOG.warn("No inbound access control: anyone who can reach {}/v1 spends the organisation's LLM credentials. "
@@ -59,7 +68,15 @@ public class ProxyBootstrap implements ServletContextListener
     public void contextDestroyed(ServletContextEvent event)
     {
         event.getServletContext().removeAttribute(ProxyConfig.class.getName());
+        event.getServletContext().removeAttribute(ExchangeMetrics.class.getName());
         ProxyLogging.stop();
+    }
+
+    /** The metrics this webapp keeps, or {@link ExchangeMetrics#NONE} when they are turned off. */
+    public static ExchangeMetrics metrics(ServletContext context)
+    {
+        Object metrics = context.getAttribute(ExchangeMetrics.class.getName());
+        return metrics == null ? ExchangeMetrics.NONE : (ExchangeMetrics)metrics;
     }
 
     /** Plain client keys exist only in PROXY_API_KEYS; the logs must never show them. */

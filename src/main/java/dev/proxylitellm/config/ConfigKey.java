@@ -24,6 +24,8 @@ public enum ConfigKey
     LOG_LEVEL("INFO", false, "TRACE, DEBUG, INFO, WARNING (or WARN), ERROR, CRITICAL"),
     /** Log file written besides the console; empty turns the file off. */
     LOG_FILE("proxy_litellm.log", false, "Log file besides the console; empty for console only"),
+    /** Log line format on the console and in the file. */
+    LOG_FORMAT("text", false, "text: human-readable lines; json: one JSON object per line (logback's JSON encoder)"),
     /** Upper bound for opening a TCP (and TLS) connection to upstream. */
     UPSTREAM_CONNECT_TIMEOUT_MS("10000", false, "Connect timeout to upstream, ms"),
     /** Longest silence tolerated from upstream; a reasoning model may think for minutes. */
@@ -55,7 +57,11 @@ public enum ConfigKey
     /** Most requests proxied at once; 0 for no limit. */
     MAX_CONCURRENT_REQUESTS("0", false, "Most requests proxied at once, 0 for no limit; beyond it 429 with Retry-After"),
     /** Silence after which a stream gets an SSE comment, so load balancers and the proxy see a live connection. */
-    SSE_KEEPALIVE_MS("15000", false, "Upstream silence in an SSE stream after which ': keep-alive' is sent (at event boundaries); 0 = off");
+    SSE_KEEPALIVE_MS("15000", false, "Upstream silence in an SSE stream after which ': keep-alive' is sent (at event boundaries); 0 = off"),
+    /** Whether the proxy keeps Prometheus metrics and serves them at /metrics. */
+    METRICS_ENABLED("true", false, "true: Prometheus metrics at <ctx>/metrics and token usage counted; false: neither"),
+    /** Bearer token for /metrics; without it, /metrics takes the client keys, or is open when there are none. */
+    METRICS_TOKEN(null, true, "Token a scraper sends as 'Authorization: Bearer <token>' for /metrics (secret); default: the client keys, or open");
 
     private final String defaultValue;
     private final boolean secret;

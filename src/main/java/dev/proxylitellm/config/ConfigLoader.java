@@ -112,13 +112,21 @@ public final class ConfigLoader
         long maxRequestBytes = positive(ConfigKey.MAX_REQUEST_BYTES, problems);
         long maxConcurrent = nonNegative(ConfigKey.MAX_CONCURRENT_REQUESTS, problems);
         long sseKeepAlive = nonNegative(ConfigKey.SSE_KEEPALIVE_MS, problems);
+        String logFormat = value(ConfigKey.LOG_FORMAT).orElseThrow().toLowerCase(Locale.ROOT);
+        if (!logFormat.equals("text") && !logFormat.equals("json"))
+            problems.add(ConfigKey.LOG_FORMAT + " must be text or json");
+        String metrics = value(ConfigKey.METRICS_ENABLED).orElseThrow().toLowerCase(Locale.ROOT);
+        if (!metrics.equals("true") && !metrics.equals("false"))
+            problems.add(ConfigKey.METRICS_ENABLED + " must be true or false");
+        String metricsToken = value(ConfigKey.METRICS_TOKEN).orElse(null);
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
-            clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive);
+            clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
+            logFormat.equals("json"), metrics.equals("true"), metricsToken);
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

@@ -26,6 +26,9 @@ import java.util.List;
  * @param maxRequestBytes the largest request body accepted
  * @param maxConcurrentRequests the most requests proxied at once; 0 for no limit
  * @param sseKeepAliveMs upstream silence after which an SSE stream gets a comment; 0 for never
+ * @param jsonLogs whether log lines are JSON objects rather than text
+ * @param metricsEnabled whether metrics are kept and served
+ * @param metricsToken the bearer token /metrics requires, or null to fall back to the client keys
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -45,7 +48,10 @@ public record ProxyConfig(
     List<Cidr> allowedClients,
     long maxRequestBytes,
     int maxConcurrentRequests,
-    long sseKeepAliveMs)
+    long sseKeepAliveMs,
+    boolean jsonLogs,
+    boolean metricsEnabled,
+    String metricsToken)
 {
     public ProxyConfig
     {
@@ -79,6 +85,7 @@ public record ProxyConfig(
             + ", extraTrustAnchors=" + trustAnchors.size() + ", http2=" + (http2 ? "auto" : "off")
             + ", clientKeys=" + clientKeys.size() + ", allowedClientRanges=" + allowedClients.size()
             + ", maxRequestBytes=" + maxRequestBytes + ", maxConcurrentRequests=" + maxConcurrentRequests
-            + ", sseKeepAliveMs=" + sseKeepAliveMs + "]";
+            + ", sseKeepAliveMs=" + sseKeepAliveMs + ", logFormat=" + (jsonLogs ? "json" : "text")
+            + ", metrics=" + (!metricsEnabled ? "off" : metricsToken != null ? "token" : clientKeys.isEmpty() ? "open" : "client keys") + "]";
     }
 }

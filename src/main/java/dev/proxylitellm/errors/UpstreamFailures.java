@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.eclipse.jetty.http.HttpException;
 
 /**
  * Turns a failure of the upstream exchange into the error the client sees. The exception's own
@@ -35,12 +36,32 @@ public final class UpstreamFailures
             "The upstream API closed the connection or sent an invalid response.");
     }
 
+    /**
+     * The kind of an upstream failure, as a metric label: {@code connect} (name resolution, refusal,
+     * connect timeout), {@code tls}, {@code timeout} (upstream idle too long), {@code protocol}
+     * (an invalid HTTP response) or {@code reset} (the connection closed or broke mid-exchange).
+     */
+    public static String kind(Throwable failure)
+    {
+        if (isCause(failure, SSLException.class))
+            return "tls";
+        if (isCause(failure, UnknownHostException.class) || isCause(failure, UnresolvedAddressException.class)
+            || isCause(failure, ConnectException.class) || isCause(failure, NoRouteToHostException.class)
+            || isCause(failure, SocketTimeoutException.class))
+            return "connect";
+        if (isCause(failure, TimeoutException.class))
+            return "timeout";
+        if (isCause(failure, HttpException.class))
+            return "protocol";
+        return "reset";
+    }
+
     private static OpenAiError unreachable(String message)
     {
         return new OpenAiError(502, OpenAiError.UPSTREAM, "upstream_unreachable", message);
     }
 
-    private static boolean isCause(Throwable failure, Class<? extends Throwable> type)
+    private static boolean isCause(Throwable failure, Class<?> type)
     {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause())
         {

@@ -1,6 +1,5 @@
 package dev.proxylitellm.http;
 
-import dev.proxylitellm.logging.AccessLog;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 
@@ -24,7 +23,7 @@ public final class ClientConnectionListener implements AsyncListener
     {
         exchange.containerDone();
         // A safety net: every exchange ends here at the latest, so its log line and permit are never lost.
-        AccessLog.log(exchange, exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+        exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
     }
 
     @Override

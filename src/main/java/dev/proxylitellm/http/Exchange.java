@@ -1,13 +1,17 @@
 package dev.proxylitellm.http;
 
 import dev.proxylitellm.errors.OpenAiError;
+import dev.proxylitellm.usage.TokenUsage;
+import dev.proxylitellm.usage.UsageObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.Request;
 
 /**
- * What the proxy records about one client request while it is proxied, for its access log line:
- * timings, byte counts, upstream status and how it ended. Each counter has a single writer (the
- * request side or the response side), so plain volatile fields suffice.
+ * What the proxy records about one client request while it is proxied, for its access log line
+ * and metrics: id, route, timings, byte counts, upstream status, token usage and how it ended.
+ * Each counter has a single writer (the request side or the response side), so plain volatile
+ * fields suffice. {@link #complete} ends it exactly once, whichever side finishes first.
  */
 public final class Exchange
 {
@@ -25,10 +29,16 @@ public final class Exchange
         }
     }
 
+    private final String requestId;
     private final String method;
     private final String path;
-    private final String client;
+    private final String route;
+    private final Consumer<Exchange> onComplete;
     private final long startNanos = System.nanoTime();
+    private volatile String client;
+    private volatile UsageObserver usage;
+    private volatile int status;
+    private volatile Outcome outcome;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean responded = new AtomicBoolean();
     private volatile Runnable onFinish;
@@ -42,25 +52,82 @@ public final class Exchange
     private volatile OpenAiError invalidClientRequest;
     private volatile Request proxyRequest;
     private volatile boolean containerDone;
+    private volatile long endNanos;
 
     /**
-     * @param client the caller's identity for the log, or null when callers are not identified
+     * @param route the endpoint family, a bounded metric label
+     * @param onComplete what to do once the exchange has ended: log it, count it
      */
-    public Exchange(String method, String path, String client)
+    public Exchange(String requestId, String method, String path, String route, Consumer<Exchange> onComplete)
     {
+        this.requestId = requestId;
         this.method = method;
         this.path = path;
-        this.client = client;
+        this.route = route;
+        this.onComplete = onComplete;
     }
 
+    public String requestId()
+    {
+        return requestId;
+    }
+
+    public String route()
+    {
+        return route;
+    }
+
+    /** The caller's identity, or null when callers are not identified. */
     public String client()
     {
         return client;
     }
 
+    public void client(String identity)
+    {
+        this.client = identity;
+    }
+
+    /** Watches the response body for token usage; set before the body starts, if at all. */
+    public void usageObserver(UsageObserver observer)
+    {
+        this.usage = observer;
+    }
+
+    public UsageObserver usageObserver()
+    {
+        return usage;
+    }
+
+    /** The model the response named, or null. */
+    public String model()
+    {
+        UsageObserver observer = usage;
+        return observer == null ? null : observer.model();
+    }
+
+    public TokenUsage tokens()
+    {
+        UsageObserver observer = usage;
+        return observer == null ? TokenUsage.UNKNOWN : observer.usage();
+    }
+
+    /** Events relayed, for an event stream. */
+    public int events()
+    {
+        UsageObserver observer = usage;
+        return observer == null ? 0 : observer.events();
+    }
+
     public void proxyRequest(Request proxyRequest)
     {
         this.proxyRequest = proxyRequest;
+    }
+
+    /** Whether the request went on to upstream, so that its response, not the container's thread, ends it. */
+    public boolean isProxied()
+    {
+        return proxyRequest != null;
     }
 
     /** Aborts the upstream request, if there is one, so that upstream stops generating. */
@@ -125,17 +192,32 @@ public final class Exchange
     }
 
     /**
-     * Ends the exchange: true the first time only, so an exchange that fails on both sides is
-     * logged once; runs the {@link #onFinish} action then.
+     * Ends the exchange with the status the client got and how it went: the first call only, so
+     * an exchange that fails on both sides is logged and counted once. Runs the {@link #onFinish}
+     * action, then the completion handler.
      */
-    public boolean finish()
+    public void complete(int status, Outcome outcome)
     {
         if (!finished.compareAndSet(false, true))
-            return false;
+            return;
+        this.status = status;
+        this.outcome = outcome;
+        endNanos = System.nanoTime();
         Runnable action = onFinish;
         if (action != null)
             action.run();
-        return true;
+        onComplete.accept(this);
+    }
+
+    /** The status the client got, once complete; 0 when none was sent. */
+    public int status()
+    {
+        return status;
+    }
+
+    public Outcome outcome()
+    {
+        return outcome;
     }
 
     public boolean isFinished()
@@ -200,9 +282,28 @@ public final class Exchange
         return headers == 0 ? -1 : (headers - startNanos) / 1_000_000;
     }
 
+    /** Seconds from the client request to upstream's response headers, or -1 if none came. */
+    public double upstreamTtfbSeconds()
+    {
+        long headers = upstreamHeadersNanos;
+        return headers == 0 ? -1 : (headers - startNanos) / 1e9;
+    }
+
+    /** Milliseconds from the client request to completion (or to now, before it). */
     public long elapsedMillis()
     {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return elapsedNanos() / 1_000_000;
+    }
+
+    public double elapsedSeconds()
+    {
+        return elapsedNanos() / 1e9;
+    }
+
+    private long elapsedNanos()
+    {
+        long end = endNanos;
+        return (end == 0 ? System.nanoTime() : end) - startNanos;
     }
 
     public long bytesIn()

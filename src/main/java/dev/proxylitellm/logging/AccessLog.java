@@ -1,32 +1,91 @@
 package dev.proxylitellm.logging;
 
 import dev.proxylitellm.http.Exchange;
+import dev.proxylitellm.usage.TokenUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Writes the one INFO line per request: method, path (never the query), status, upstream status,
- * upstream time to first byte, total time, bytes in and out, and how it ended. Bodies and headers
- * are never part of it.
+ * Writes the one INFO line per request when it has ended (a stream when its last event is out):
+ * method, path (never the query), route, status, upstream status, upstream time to first byte,
+ * total time, bytes in and out, model, tokens, events of a stream, and how it ended. Every field
+ * is also attached as a key-value pair, which {@code LOG_FORMAT=json} writes as structured data.
+ * Bodies and headers are never part of it.
  */
 public final class AccessLog
 {
+    /** The MDC key under which every log line of a request carries its id. */
+    public static final String REQUEST_ID = "request_id";
+
     private static final Logger LOG = LoggerFactory.getLogger("dev.proxylitellm.access");
 
     private AccessLog()
     {
     }
 
-    public static void log(Exchange exchange, int status, Exchange.Outcome outcome)
+    public static void log(Exchange exchange)
     {
-        if (!exchange.finish() || !LOG.isInfoEnabled())
+        if (!LOG.isInfoEnabled())
             return;
+        // The line is written on whichever thread ended the exchange, so the id is put there too.
+        String previous = MDC.get(REQUEST_ID);
+        MDC.put(REQUEST_ID, exchange.requestId());
+        try
+        {
+            write(exchange);
+        }
+        finally
+        {
+            if (previous == null)
+                MDC.remove(REQUEST_ID);
+            else
+                MDC.put(REQUEST_ID, previous);
+        }
+    }
+
+    private static void write(Exchange exchange)
+    {
         long ttfb = exchange.upstreamTtfbMillis();
         int upstream = exchange.upstreamStatus();
-        LOG.info("{} {} {} client={} upstream={} ttfb={} total={}ms in={}B out={}B outcome={}",
-            exchange.method(), exchange.path(), status, exchange.client() == null ? "-" : exchange.client(),
-            upstream == 0 ? "-" : upstream,
-            ttfb < 0 ? "-" : ttfb + "ms",
-            exchange.elapsedMillis(), exchange.bytesIn(), exchange.bytesOut(), outcome);
+        String client = exchange.client() == null ? "-" : exchange.client();
+        String model = exchange.model() == null ? "-" : exchange.model();
+        TokenUsage tokens = exchange.tokens();
+        boolean stream = exchange.eventStream() != null;
+        StringBuilder line = new StringBuilder(160)
+            .append(exchange.method()).append(' ').append(exchange.path()).append(' ').append(exchange.status())
+            .append(" route=").append(exchange.route())
+            .append(" client=").append(client)
+            .append(" upstream=").append(upstream == 0 ? "-" : Integer.toString(upstream))
+            .append(" ttfb=").append(ttfb < 0 ? "-" : ttfb + "ms")
+            .append(" total=").append(exchange.elapsedMillis()).append("ms")
+            .append(" in=").append(exchange.bytesIn()).append('B')
+            .append(" out=").append(exchange.bytesOut()).append('B')
+            .append(" model=").append(model)
+            .append(" tokens=").append(tokens);
+        if (stream)
+            line.append(" events=").append(exchange.events());
+        line.append(" outcome=").append(exchange.outcome());
+        LoggingEventBuilder event = LOG.atInfo()
+            .addKeyValue("id", exchange.requestId())
+            .addKeyValue("client", client)
+            .addKeyValue("method", exchange.method())
+            .addKeyValue("path", exchange.path())
+            .addKeyValue("route", exchange.route())
+            .addKeyValue("status", exchange.status())
+            .addKeyValue("upstream_status", upstream)
+            .addKeyValue("ttfb_ms", ttfb)
+            .addKeyValue("duration_ms", exchange.elapsedMillis())
+            .addKeyValue("bytes_in", exchange.bytesIn())
+            .addKeyValue("bytes_out", exchange.bytesOut())
+            .addKeyValue("model", model)
+            .addKeyValue("prompt_tokens", tokens.prompt())
+            .addKeyValue("completion_tokens", tokens.completion())
+            .addKeyValue("total_tokens", tokens.isKnown() ? tokens.effectiveTotal() : -1)
+            .addKeyValue("stream", stream);
+        if (stream)
+            event = event.addKeyValue("events", exchange.events());
+        event.addKeyValue("outcome", exchange.outcome().toString()).log(line.toString());
     }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.proxylitellm.config.ProxyConfig;
 import java.util.Collection;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyLogging
 {
-    static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+    static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} %X{request_id:--} - %msg%n";
     /**
      * Jetty's wire-level loggers: at DEBUG they dump raw buffers (prompts, completions, every
      * header in forms no redaction can recognise reliably), so they never go below INFO.
@@ -44,6 +45,8 @@ public final class ProxyLogging
         List<String> secrets = new java.util.ArrayList<>(List.of(config.dsKey(), config.liteLlmApiKey(), config.liteLlmKeyHeaderValue()));
         if (config.upstreamProxyPassword() != null)
             secrets.add(config.upstreamProxyPassword());
+        if (config.metricsToken() != null)
+            secrets.add(config.metricsToken());
         secrets.addAll(clientKeys);
         SecretRedactor redactor = new SecretRedactor(secrets, credentialHeaderNames);
         context.reset();
@@ -54,7 +57,7 @@ public final class ProxyLogging
             WIRE_LOGGERS.forEach(name -> context.getLogger(name).setLevel(Level.INFO));
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setName("console");
-        start(context, console, redactor);
+        start(context, console, redactor, config.jsonLogs());
         root.addAppender(console);
         if (!config.logFile().isEmpty())
         {
@@ -62,7 +65,7 @@ public final class ProxyLogging
             file.setName("file");
             file.setFile(config.logFile());
             file.setAppend(true);
-            start(context, file, redactor);
+            start(context, file, redactor, config.jsonLogs());
             root.addAppender(file);
         }
         context.start();
@@ -75,7 +78,14 @@ public final class ProxyLogging
             context.stop();
     }
 
-    private static void start(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender, SecretRedactor redactor)
+    private static void start(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender, SecretRedactor redactor, boolean json)
+    {
+        appender.setContext(context);
+        appender.setEncoder(json ? jsonEncoder(context, redactor) : textEncoder(context, redactor));
+        appender.start();
+    }
+
+    private static Encoder<ILoggingEvent> textEncoder(LoggerContext context, SecretRedactor redactor)
     {
         RedactingLayout layout = new RedactingLayout(redactor);
         layout.setContext(context);
@@ -85,8 +95,21 @@ public final class ProxyLogging
         encoder.setContext(context);
         encoder.setLayout(layout);
         encoder.start();
-        appender.setContext(context);
-        appender.setEncoder(encoder);
-        appender.start();
+        return encoder;
+    }
+
+    /** Logback's JSON encoder, trimmed to what an operator reads: time, level, thread, logger, MDC, key-values, message. */
+    private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context, SecretRedactor redactor)
+    {
+        RedactingJsonEncoder encoder = new RedactingJsonEncoder(redactor);
+        encoder.setContext(context);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithNanoseconds(false);
+        encoder.setWithContext(false);
+        encoder.setWithArguments(false);
+        encoder.setWithMessage(false);
+        encoder.setWithFormattedMessage(true);
+        encoder.start();
+        return encoder;
     }
 }

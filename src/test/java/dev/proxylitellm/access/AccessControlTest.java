@@ -96,7 +96,7 @@ class AccessControlTest
             }
 
             String log = Files.readString(dir.resolve("proxy.log"));
-            assertTrue(log.contains("GET /v1/models 200 client=sha256:" + sha256(KEY_1).substring(0, 8) + " "), log);
+            assertTrue(log.contains("GET /v1/models 200 route=models client=sha256:" + sha256(KEY_1).substring(0, 8) + " "), log);
             assertFalse(log.contains(KEY_1), "a client key was logged");
             assertFalse(log.contains(KEY_2), "a client key was logged");
         }

@@ -165,7 +165,7 @@ abstract class DeployedProxyContract
     {
         client.send(HttpRequest.newBuilder(container.uri("/llm", "/v1/models/logged-model")).build(), HttpResponse.BodyHandlers.ofString());
 
-        String line = "GET /llm/v1/models/logged-model 200 client=- upstream=200";
+        String line = "GET /llm/v1/models/logged-model 200 route=models client=- upstream=200";
         awaitLogged(container.logFile("proxy.log"), line);
         awaitLogged(container.consoleFile(), line);
         assertTrue(!java.nio.file.Files.readString(container.logFile("proxy.log")).contains(DS_KEY), "a secret was logged");

@@ -1,0 +1,46 @@
+package dev.proxylitellm.metrics;
+
+import dev.proxylitellm.http.Exchange;
+import org.eclipse.jetty.client.HttpClient;
+
+/**
+ * What the proxy tells its metrics about exchanges; {@link #NONE} when metrics are turned off, so
+ * the proxy's code paths are the same either way.
+ */
+public interface ExchangeMetrics
+{
+    ExchangeMetrics NONE = new ExchangeMetrics()
+    {
+    };
+
+    /** Whether responses should be watched for token usage. */
+    default boolean observesUsage()
+    {
+        return false;
+    }
+
+    /** A request to /v1 arrived. */
+    default void started()
+    {
+    }
+
+    /** The response of a started exchange turned out to be an event stream. */
+    default void streamStarted()
+    {
+    }
+
+    /** A started exchange ended, once. */
+    default void completed(Exchange exchange)
+    {
+    }
+
+    /** The upstream exchange failed; {@code kind} as {@code UpstreamFailures.kind} names it. */
+    default void upstreamError(String kind)
+    {
+    }
+
+    /** Publishes the state of the upstream client. */
+    default void watch(HttpClient client)
+    {
+    }
+}

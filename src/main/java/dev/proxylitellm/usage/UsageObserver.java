@@ -1,0 +1,43 @@
+package dev.proxylitellm.usage;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * Watches a response body as it passes through the proxy, piece by piece and without copying or
+ * holding it, for the model and token usage the response reports. One observer per response,
+ * fed from one thread at a time.
+ */
+public interface UsageObserver
+{
+    /** Reads the remaining bytes of {@code bytes} without moving its position. */
+    void observe(ByteBuffer bytes);
+
+    /** The body is complete. */
+    void end();
+
+    /** The model the response names, or null. */
+    String model();
+
+    TokenUsage usage();
+
+    /** Events seen, for a stream; 0 for a plain body. */
+    int events();
+
+    /**
+     * The observer for a response with this status and content type, or null when it cannot
+     * carry usage: an error, or neither JSON nor an event stream.
+     */
+    static UsageObserver forResponse(int status, String contentType)
+    {
+        if (status < 200 || status >= 300 || contentType == null)
+            return null;
+        int semicolon = contentType.indexOf(';');
+        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        if (base.equals("text/event-stream"))
+            return new EventStreamUsage();
+        if (base.equals("application/json") || base.endsWith("+json"))
+            return new JsonBodyUsage();
+        return null;
+    }
+}
