@@ -236,6 +236,10 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         Exchange exchange = exchange(clientRequest);
         exchange.upstreamHeaders(serverResponse.getStatus());
+        // Renaming in filterServerResponseHeader is not possible: the base class keeps the original name.
+        String upstreamId = serverResponse.getHeaders().get(RequestIds.HEADER);
+        if (upstreamId != null && !upstreamId.equals(exchange.requestId()))
+            proxyResponse.setHeader(RequestIds.UPSTREAM_HEADER, upstreamId);
         String contentType = serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (metrics.observesUsage())
             exchange.usageObserver(UsageObserver.forResponse(serverResponse.getStatus(), contentType));
@@ -253,12 +257,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         // The base class drops the standard hop-by-hop headers; RFC 9110 adds those named in Connection.
         if (serverResponse.getHeaders().contains(HttpHeader.CONNECTION, field.getName()))
             return null;
+        // The client already has the proxy's id, the one in the logs (upstream's own, see onServerResponseHeaders).
         if (field.is(RequestIds.HEADER))
-        {
-            // The client already has the proxy's id, the one in the logs; upstream's own one is kept under another name.
-            String ours = exchange(clientRequest).requestId();
-            return ours.equals(field.getValue()) ? null : new HttpField(RequestIds.UPSTREAM_HEADER, field.getValue());
-        }
+            return null;
         return super.filterServerResponseHeader(clientRequest, serverResponse, field);
     }
 

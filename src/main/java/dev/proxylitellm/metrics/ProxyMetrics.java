@@ -214,19 +214,20 @@ public final class ProxyMetrics implements ExchangeMetrics
                 callback.call(queued);
             })
             .register(registry);
-        if (client.getExecutor() instanceof QueuedThreadPool threads)
-        {
-            GaugeWithCallback.builder()
-                .name(PREFIX + "upstream_client_threads")
-                .help("Threads of the upstream client, by state: busy, idle")
-                .labelNames("state")
-                .callback(callback ->
+        GaugeWithCallback.builder()
+            .name(PREFIX + "upstream_client_threads")
+            .help("Threads of the upstream client's pool (the container's own, in Jetty), by state: busy, idle")
+            .labelNames("state")
+            .callback(callback ->
+            {
+                // The executor is set when the client starts, after this registration.
+                if (client.getExecutor() instanceof QueuedThreadPool threads)
                 {
                     callback.call(threads.getBusyThreads(), "busy");
                     callback.call(threads.getIdleThreads(), "idle");
-                })
-                .register(registry);
-        }
+                }
+            })
+            .register(registry);
     }
 
     /** The model label: the model itself while fewer than {@value #MAX_MODELS} have been seen. */

@@ -211,7 +211,7 @@ class ForwardingTest
 
         assertEquals(201, response.statusCode());
         assertEquals("{\"id\":\"obj1\"}", response.body());
-        assertEquals("req_123", response.headers().firstValue("x-request-id").orElseThrow());
+        assertEquals("req_123", response.headers().firstValue("x-upstream-request-id").orElseThrow());
         assertEquals(List.of("a=1", "b=2"), response.headers().allValues("set-cookie"));
         assertEquals("13", response.headers().firstValue("content-length").orElseThrow());
     }

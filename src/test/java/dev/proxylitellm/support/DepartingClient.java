@@ -22,10 +22,16 @@ public final class DepartingClient
      */
     public static long leaveAfterFirstBytes(int port, String path, CountDownLatch upstreamSent) throws Exception
     {
+        return leaveAfterFirstBytes(port, path, "", upstreamSent);
+    }
+
+    /** As {@link #leaveAfterFirstBytes(int, String, CountDownLatch)}, sending {@code headers} (each ending in CRLF) too. */
+    public static long leaveAfterFirstBytes(int port, String path, String headers, CountDownLatch upstreamSent) throws Exception
+    {
         try (Socket socket = new Socket("127.0.0.1", port))
         {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
                 .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.setSoTimeout(10_000);

@@ -11,6 +11,11 @@ public final class OpenAiErrorAssertions
     {
     }
 
+    public static void assertOpenAiError(java.net.http.HttpResponse<String> response, int status, String code)
+    {
+        assertOpenAiError(status, code, response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), response.body());
+    }
+
     public static void assertOpenAiError(int status, String code, int actualStatus, String contentType, String body)
     {
         assertEquals(status, actualStatus, body);
