@@ -242,7 +242,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             proxyResponse.setHeader(RequestIds.UPSTREAM_HEADER, upstreamId);
         String contentType = serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (metrics.observesUsage())
-            exchange.usageObserver(UsageObserver.forResponse(serverResponse.getStatus(), contentType));
+            exchange.usageObserver(UsageObserver.forResponse(serverResponse.getStatus(), contentType,
+                serverResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING)));
         if (EventStreamTracker.isEventStream(contentType))
         {
             proxyResponse.setHeader("X-Accel-Buffering", "no");

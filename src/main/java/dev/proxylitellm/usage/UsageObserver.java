@@ -25,19 +25,32 @@ public interface UsageObserver
     int events();
 
     /**
-     * The observer for a response with this status and content type, or null when it cannot
-     * carry usage: an error, or neither JSON nor an event stream.
+     * The observer for a response with this status, content type and content encoding, or null
+     * when it cannot carry usage that the proxy can read: an error, neither JSON nor an event
+     * stream, or compressed other than with gzip.
      */
-    static UsageObserver forResponse(int status, String contentType)
+    static UsageObserver forResponse(int status, String contentType, String contentEncoding)
     {
         if (status < 200 || status >= 300 || contentType == null)
             return null;
         int semicolon = contentType.indexOf(';');
         String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        UsageObserver observer;
         if (base.equals("text/event-stream"))
-            return new EventStreamUsage();
-        if (base.equals("application/json") || base.endsWith("+json"))
-            return new JsonBodyUsage();
-        return null;
+            observer = new EventStreamUsage();
+        else if (base.equals("application/json") || base.endsWith("+json"))
+            observer = new JsonBodyUsage();
+        else
+            return null;
+        if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.trim().equalsIgnoreCase("identity"))
+            return observer;
+        String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
+        return encoding.equals("gzip") || encoding.equals("x-gzip") ? new GzipUsage(observer) : null;
+    }
+
+    /** {@link #forResponse(int, String, String)} for a body that is not encoded. */
+    static UsageObserver forResponse(int status, String contentType)
+    {
+        return forResponse(status, contentType, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.proxylitellm.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,5 +66,26 @@ class AccessLogLineTest
         assertEquals("ok", line.group("outcome"));
         assertTrue(Long.parseLong(line.group("total")) >= Long.parseLong(line.group("ttfb")));
         assertTrue(!log.contains("secret prompt") && !log.contains("secret completion"), "a body was logged");
+    }
+
+    @Test
+    void theUsageOfAGzippedAnswerIsReadWhileTheClientGetsItCompressed() throws Exception
+    {
+        String answer = "{\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":5,\"total_tokens\":7}}";
+        byte[] compressed = Scripts.gzip(answer);
+        try (FakeUpstream upstream = FakeUpstream.start(); EmbeddedProxy proxy = EmbeddedProxy.start(TestConfig.against(upstream, logs.resolve("proxy.log"))))
+        {
+            upstream.script((request, exchange) ->
+            {
+                exchange.status(200).header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                    .header("Content-Length", String.valueOf(compressed.length));
+                exchange.write(compressed);
+            });
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxy.uri("/v1/chat/completions"))
+                .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(compressed, response.body());
+            String line = LogFile.awaitLine(logs.resolve("proxy.log"), "POST /v1/chat/completions 200");
+            assertTrue(line.contains(" model=gpt-4o tokens=2/5/7 "), line);
+        }
     }
 }

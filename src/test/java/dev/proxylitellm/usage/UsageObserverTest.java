@@ -207,6 +207,39 @@ class UsageObserverTest
     }
 
     @Test
+    void aGzippedBodyIsReadInflatedSplitAtEveryByte() throws Exception
+    {
+        java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed))
+        {
+            gzip.write(CHAT_COMPLETION.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] body = compressed.toByteArray();
+        for (int split = 0; split <= body.length; split++)
+        {
+            UsageObserver observer = UsageObserver.forResponse(200, "application/json", "gzip");
+            feed(observer, body, split);
+            assertEquals(new TokenUsage(12, 34, 46), observer.usage(), "split at " + split);
+        }
+    }
+
+    @Test
+    void aCorruptGzipBodyYieldsNoUsageAndNoFailure()
+    {
+        UsageObserver observer = UsageObserver.forResponse(200, "application/json", "gzip");
+        feed(observer, "{\"usage\":{\"total_tokens\":1}}".getBytes(StandardCharsets.UTF_8), 3);
+        assertFalse(observer.usage().isKnown());
+    }
+
+    @Test
+    void bodiesInEncodingsTheProxyCannotReadAreNotObserved()
+    {
+        assertNull(UsageObserver.forResponse(200, "application/json", "br"));
+        assertNull(UsageObserver.forResponse(200, "application/json", "zstd"));
+        assertTrue(UsageObserver.forResponse(200, "application/json", "identity") != null);
+    }
+
+    @Test
     void arbitraryBytesNeverThrow()
     {
         java.util.Random random = new java.util.Random(42);
