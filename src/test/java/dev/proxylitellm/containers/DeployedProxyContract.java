@@ -172,6 +172,31 @@ abstract class DeployedProxyContract
     }
 
     @Test
+    void eachDeploymentCountsItsOwnTokensOnItsMetricsPage() throws Exception
+    {
+        upstream.script(Scripts.json(200, "{\"model\":\"it-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6,\"total_tokens\":10}}"));
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(container.uri("/llm", "/v1/chat/completions"))
+            .header("X-Request-Id", "it-request-1").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("it-request-1", response.headers().firstValue("X-Request-Id").orElse(null));
+        assertEquals("it-request-1", upstream.takeRequest().header("X-Request-Id"));
+
+        String sample = "proxy_litellm_tokens_total{client=\"anonymous\",model=\"it-model\",type=\"total\"} 10.0";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String page = "";
+        while (!page.contains(sample) && System.nanoTime() < deadline)
+        {
+            page = client.send(HttpRequest.newBuilder(container.uri("/llm", "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Thread.sleep(50);
+        }
+        assertTrue(page.contains(sample), page);
+        assertTrue(page.contains("jvm_memory_used_bytes"), page);
+        String root = client.send(HttpRequest.newBuilder(container.uri("", "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(root.contains("proxy_litellm_requests_in_flight") && !root.contains("it-model"), root);
+    }
+
+    @Test
     void leavesTheContainersOwnLoggingWorking() throws Exception
     {
         // The container kept logging its own messages after the WAR's logback configured itself.
