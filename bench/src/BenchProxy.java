@@ -1,0 +1,36 @@
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The built WAR deployed in embedded Jetty, the way an application embedding Jetty would: its
+ * configuration comes from the environment like in any container. Args: port, path of the WAR.
+ */
+public final class BenchProxy
+{
+    public static void main(String[] args) throws Exception
+    {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("proxy");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(Integer.parseInt(args[0]));
+        connector.setAcceptQueueSize(8192);
+        server.addConnector(connector);
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setWar(Path.of(args[1]).toAbsolutePath().toString());
+        webapp.setThrowUnavailableOnStartupException(true);
+        server.setHandler(webapp);
+        server.start();
+        System.out.println("READY " + connector.getLocalPort());
+        server.join();
+    }
+}
