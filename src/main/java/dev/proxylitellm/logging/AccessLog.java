@@ -20,9 +20,17 @@ public final class AccessLog
     public static final String REQUEST_ID = "request_id";
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.proxylitellm.access");
+    /** Whether lines also carry their fields as key-value pairs: only JSON output shows them. */
+    private static volatile boolean keyValues;
 
     private AccessLog()
     {
+    }
+
+    /** Set when logging is configured: true for {@code LOG_FORMAT=json}. */
+    static void keyValues(boolean enabled)
+    {
+        keyValues = enabled;
     }
 
     public static void log(Exchange exchange)
@@ -67,6 +75,11 @@ public final class AccessLog
         if (stream)
             line.append(" events=").append(exchange.events());
         line.append(" outcome=").append(exchange.outcome());
+        if (!keyValues)
+        {
+            LOG.info(line.toString());
+            return;
+        }
         LoggingEventBuilder event = LOG.atInfo()
             .addKeyValue("id", exchange.requestId())
             .addKeyValue("client", client)

@@ -50,6 +50,7 @@ public final class ProxyLogging
         secrets.addAll(clientKeys);
         SecretRedactor redactor = new SecretRedactor(secrets, credentialHeaderNames);
         context.reset();
+        AccessLog.keyValues(config.jsonLogs());
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         Level level = Level.toLevel(config.logLevel(), Level.INFO);
         root.setLevel(level);

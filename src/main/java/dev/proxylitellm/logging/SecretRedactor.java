@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,6 +32,7 @@ public final class SecretRedactor
 
     private final List<String> secrets;
     private final Pattern headers;
+    private final List<String> lowerCaseHeaderNames;
 
     /**
      * @param secrets values never to log, such as the configured keys
@@ -47,6 +49,7 @@ public final class SecretRedactor
         // Longest first, so that a secret containing another is blanked whole.
         values.sort(Comparator.comparingInt(String::length).reversed());
         this.secrets = List.copyOf(values);
+        this.lowerCaseHeaderNames = headerNames.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
         String names = headerNames.stream().map(Pattern::quote).collect(Collectors.joining("|"));
         this.headers = Pattern.compile("(?i)(" + names + ")(\"?\\s*[:=]\\s*\"?)[^\\r\\n]*");
     }
@@ -64,9 +67,23 @@ public final class SecretRedactor
             result = BUFFER_DUMP.matcher(result).replaceAll("]={" + BUFFER_MASK + "}");
             result = BUFFER_CONTENT.matcher(result).replaceAll(BUFFER_MASK);
         }
+        if (!mentionsAHeader(result))
+            return result;
         Matcher matcher = headers.matcher(result);
         if (!matcher.find())
             return result;
         return matcher.replaceAll("$1$2" + Matcher.quoteReplacement(MASK));
+    }
+
+    /** A cheap test before the case-insensitive pattern, which would otherwise run over every line. */
+    private boolean mentionsAHeader(String text)
+    {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String name : lowerCaseHeaderNames)
+        {
+            if (lower.contains(name))
+                return true;
+        }
+        return false;
     }
 }
