@@ -21,7 +21,8 @@ import java.util.Optional;
  * Inbound access control in front of the proxy: the caller's address must lie in
  * {@code ALLOWED_CLIENT_CIDRS} (when set) and the request must carry one of the client keys (when
  * any are configured) as {@code Authorization: Bearer <key>} — what OpenAI SDKs send as their api
- * key — or {@code X-Api-Key}. Refused requests get the OpenAI error shape and never reach upstream.
+ * key — or {@code X-Api-Key}, or (WebSocket from a browser) the {@code openai-insecure-api-key.<key>}
+ * subprotocol. Refused requests get the OpenAI error shape and never reach upstream.
  * The accepted client's identity, a digest prefix, is left for the access log.
  */
 public class ClientAccessFilter implements Filter
@@ -33,6 +34,8 @@ public class ClientAccessFilter implements Filter
         "This proxy does not accept calls from your network address.");
     private static final OpenAiError INVALID_KEY = new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key",
         "Missing or unknown API key: send one of this proxy's client keys as 'Authorization: Bearer <key>'.");
+
+    private static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
     private ClientKeys keys;
     private List<Cidr> allowed;
@@ -76,6 +79,19 @@ public class ClientAccessFilter implements Filter
         String authorization = clientRequest.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7))
             return Optional.of(authorization.substring(7).trim());
-        return Optional.ofNullable(clientRequest.getHeader("X-Api-Key")).map(String::trim);
+        String apiKey = clientRequest.getHeader("X-Api-Key");
+        if (apiKey != null)
+            return Optional.of(apiKey.trim());
+        // Browsers cannot set headers on a WebSocket: OpenAI's clients send the key as a subprotocol.
+        for (String header : java.util.Collections.list(clientRequest.getHeaders("Sec-WebSocket-Protocol")))
+        {
+            for (String protocol : header.split(","))
+            {
+                String trimmed = protocol.trim();
+                if (trimmed.startsWith(KEY_SUBPROTOCOL_PREFIX))
+                    return Optional.of(trimmed.substring(KEY_SUBPROTOCOL_PREFIX.length()));
+            }
+        }
+        return Optional.empty();
     }
 }

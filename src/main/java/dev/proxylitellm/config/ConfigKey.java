@@ -58,6 +58,10 @@ public enum ConfigKey
     MAX_CONCURRENT_REQUESTS("0", false, "Most requests proxied at once, 0 for no limit; beyond it 429 with Retry-After"),
     /** Silence after which a stream gets an SSE comment, so load balancers and the proxy see a live connection. */
     SSE_KEEPALIVE_MS("15000", false, "Upstream silence in an SSE stream after which ': keep-alive' is sent (at event boundaries); 0 = off"),
+    /** Silence after which a realtime WebSocket session is closed. */
+    REALTIME_IDLE_TIMEOUT_MS("300000", false, "Silence on a /v1/realtime WebSocket session (either side) after which it is closed, ms"),
+    /** Largest realtime message relayed. */
+    REALTIME_MAX_MESSAGE_BYTES("16777216", false, "Largest /v1/realtime WebSocket message relayed either way, bytes; larger ones close the session with 1009"),
     /** Whether the proxy keeps Prometheus metrics and serves them at /metrics. */
     METRICS_ENABLED("true", false, "true: Prometheus metrics at <ctx>/metrics and token usage counted; false: neither"),
     /** Bearer token for /metrics; without it, /metrics takes the client keys, or is open when there are none. */

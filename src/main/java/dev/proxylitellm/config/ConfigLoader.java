@@ -119,6 +119,10 @@ public final class ConfigLoader
         if (!metrics.equals("true") && !metrics.equals("false"))
             problems.add(ConfigKey.METRICS_ENABLED + " must be true or false");
         String metricsToken = value(ConfigKey.METRICS_TOKEN).orElse(null);
+        long realtimeIdle = positive(ConfigKey.REALTIME_IDLE_TIMEOUT_MS, problems);
+        long realtimeMax = positive(ConfigKey.REALTIME_MAX_MESSAGE_BYTES, problems);
+        if (realtimeMax > Integer.MAX_VALUE - 8)
+            problems.add(ConfigKey.REALTIME_MAX_MESSAGE_BYTES + " is too large");
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
@@ -126,7 +130,7 @@ public final class ConfigLoader
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
-            logFormat.equals("json"), metrics.equals("true"), metricsToken);
+            logFormat.equals("json"), metrics.equals("true"), metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8));
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

@@ -29,6 +29,8 @@ import java.util.List;
  * @param jsonLogs whether log lines are JSON objects rather than text
  * @param metricsEnabled whether metrics are kept and served
  * @param metricsToken the bearer token /metrics requires, or null to fall back to the client keys
+ * @param realtimeIdleTimeoutMs silence after which a realtime session is closed
+ * @param realtimeMaxMessageBytes the largest realtime message relayed
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -51,7 +53,9 @@ public record ProxyConfig(
     long sseKeepAliveMs,
     boolean jsonLogs,
     boolean metricsEnabled,
-    String metricsToken)
+    String metricsToken,
+    long realtimeIdleTimeoutMs,
+    int realtimeMaxMessageBytes)
 {
     public ProxyConfig
     {

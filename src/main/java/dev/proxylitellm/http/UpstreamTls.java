@@ -33,7 +33,8 @@ public final class UpstreamTls
         return factory;
     }
 
-    private static SSLContext sslContext(List<X509Certificate> extraTrustAnchors)
+    /** The JVM's trust plus {@code extraTrustAnchors}, for clients other than Jetty's (the realtime WebSocket). */
+    public static SSLContext sslContext(List<X509Certificate> extraTrustAnchors)
     {
         try
         {

@@ -39,6 +39,21 @@ public interface ExchangeMetrics
     {
     }
 
+    /** A realtime WebSocket session opened. */
+    default void realtimeOpened()
+    {
+    }
+
+    /** A realtime session that {@link #realtimeOpened()} ended, once. */
+    default void realtimeClosed()
+    {
+    }
+
+    /** A realtime message relayed; {@code direction} is client_to_upstream or upstream_to_client. */
+    default void realtimeFrame(String direction, int bytes)
+    {
+    }
+
     /** Publishes the state of the upstream client. */
     default void watch(HttpClient client)
     {

@@ -99,6 +99,24 @@ public final class ProxyMetrics implements ExchangeMetrics
         .withoutExemplars()
         .register(registry);
 
+    private final Gauge realtimeSessions = Gauge.builder()
+        .name(PREFIX + "realtime_sessions_open")
+        .help("Realtime WebSocket sessions being relayed now")
+        .withoutExemplars()
+        .register(registry);
+    private final Counter realtimeFrames = Counter.builder()
+        .name(PREFIX + "realtime_messages_total")
+        .help("Realtime WebSocket messages relayed, by direction")
+        .labelNames("direction")
+        .withoutExemplars()
+        .register(registry);
+    private final Counter realtimeBytes = Counter.builder()
+        .name(PREFIX + "realtime_bytes_total")
+        .help("Realtime WebSocket payload relayed (characters of text, bytes of binary), by direction")
+        .labelNames("direction")
+        .withoutExemplars()
+        .register(registry);
+
     public ProxyMetrics()
     {
         JvmMetrics.builder().register(registry);
@@ -164,6 +182,25 @@ public final class ProxyMetrics implements ExchangeMetrics
         {
             tokensUnknown.labelValues(route).inc();
         }
+    }
+
+    @Override
+    public void realtimeOpened()
+    {
+        realtimeSessions.inc();
+    }
+
+    @Override
+    public void realtimeClosed()
+    {
+        realtimeSessions.dec();
+    }
+
+    @Override
+    public void realtimeFrame(String direction, int bytes)
+    {
+        realtimeFrames.labelValues(direction).inc();
+        realtimeBytes.labelValues(direction).inc(bytes);
     }
 
     /** Counts an upstream failure of {@code kind}. */

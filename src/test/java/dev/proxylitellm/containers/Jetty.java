@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Jetty 12.1 distribution ({@code jetty-home}): a JETTY_BASE with the {@code server},
- * {@code http} and {@code ee10-deploy} modules, each deployment as a context XML in
+ * {@code http}, {@code ee10-deploy} and {@code ee10-websocket-jakarta} modules, each deployment as a context XML in
  * {@code webapps/} that names the WAR and sets its init-parameters.
  */
 public final class Jetty extends ServletContainer
@@ -24,7 +24,7 @@ public final class Jetty extends ServletContainer
     protected void prepare(List<Deployment> deployments) throws Exception
     {
         Process setup = new ProcessBuilder(java(), "-jar", home.resolve("start.jar").toString(),
-            "--add-modules=server,http,ee10-deploy")
+            "--add-modules=server,http,ee10-deploy,ee10-websocket-jakarta")
             .directory(base.toFile()).redirectErrorStream(true).redirectOutput(base.resolve("setup.log").toFile()).start();
         if (!setup.waitFor(60, TimeUnit.SECONDS) || setup.exitValue() != 0)
             throw new IllegalStateException("jetty base setup failed:\n" + Files.readString(base.resolve("setup.log")));

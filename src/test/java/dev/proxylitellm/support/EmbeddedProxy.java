@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -60,6 +61,8 @@ public final class EmbeddedProxy implements AutoCloseable
         webapp.setClassLoader(EmbeddedProxy.class.getClassLoader());
         webapp.setThrowUnavailableOnStartupException(failOnUnavailable);
         webapp.setAttribute(ProxyBootstrap.CONFIG_SOURCES_ATTRIBUTE, sources);
+        // What a container's WebSocket support does, as Jetty's ee10-websocket-jakarta module would.
+        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
         server.setHandler(webapp);
         server.start();
     }

@@ -20,8 +20,14 @@ public final class TestConfig
     /** A complete configuration pointing at {@code upstream}, logging to {@code logFile}. */
     public static Map<String, String> against(FakeUpstream upstream, Path logFile)
     {
+        return against(upstream.baseUrl(), logFile);
+    }
+
+    /** A complete configuration pointing at the upstream {@code baseUrl}, logging to {@code logFile}. */
+    public static Map<String, String> against(java.net.URI baseUrl, Path logFile)
+    {
         Map<String, String> config = new HashMap<>();
-        config.put("LITELLM_BASE_URL", upstream.baseUrl().toString());
+        config.put("LITELLM_BASE_URL", baseUrl.toString());
         config.put("DS_APP_ID", APP_ID);
         config.put("DS_KEY", DS_KEY);
         config.put("LITELLM_API_KEY", LITELLM_API_KEY);

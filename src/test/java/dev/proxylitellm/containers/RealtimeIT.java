@@ -1,0 +1,53 @@
+package dev.proxylitellm.containers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.proxylitellm.support.FakeRealtimeUpstream;
+import dev.proxylitellm.support.WebSocketClient;
+import jakarta.websocket.CloseReason;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A realtime WebSocket session through the WAR deployed (as /llm) in stock Tomcat 11 and in the Jetty 12.1 distribution. */
+class RealtimeIT
+{
+    @ParameterizedTest
+    @ValueSource(strings = {"tomcat11", "jetty"})
+    void relaysASessionBothWaysWithCredentialsAndCloseCodes(String server) throws Exception
+    {
+        try (FakeRealtimeUpstream upstream = FakeRealtimeUpstream.start();
+             ServletContainer container = server.equals("jetty") ? new Jetty() : new Tomcat("tomcat11.home"))
+        {
+            container.start(List.of(new Deployment("/llm", Map.of())),
+                Map.of("LITELLM_BASE_URL", upstream.baseUrl().toString(), "DS_KEY", "rt-ds-key", "DS_APP_ID", "rt-app",
+                    "LITELLM_API_KEY", "rt-litellm-key", "LOG_FILE", ""),
+                Map.of(), List.of("/llm"));
+            URI uri = URI.create(container.uri("/llm", "/v1/realtime?model=m").toString().replaceFirst("^http", "ws"));
+
+            WebSocketClient client = WebSocketClient.connect(uri, Map.of("OpenAI-Beta", "realtime=v1"), "realtime");
+
+            FakeRealtimeUpstream.Handshake handshake = upstream.takeHandshake();
+            assertEquals("model=m&app_id=rt-app", handshake.query());
+            assertEquals("rt-ds-key", handshake.header("Authorization"));
+            assertEquals("Bearer rt-litellm-key", handshake.header("X-LiteLLM-Key"));
+            assertEquals("realtime", client.socket().getSubprotocol());
+            client.sendText("{\"type\":\"session.update\"}");
+            assertEquals("{\"type\":\"session.update\"}", client.next());
+            byte[] audio = new byte[256 * 1024];
+            new java.util.Random(3).nextBytes(audio);
+            client.sendBinary(audio);
+            assertArrayEquals(audio, (byte[])client.next());
+            client.socket().sendClose(4002, "done here").get(10, TimeUnit.SECONDS);
+            CloseReason seen = upstream.awaitClose(10);
+            assertNotNull(seen, "upstream saw no close");
+            assertEquals(4002, seen.getCloseCode().getCode());
+            assertEquals("done here", seen.getReasonPhrase());
+        }
+    }
+}
