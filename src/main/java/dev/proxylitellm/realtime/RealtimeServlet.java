@@ -62,6 +62,8 @@ public class RealtimeServlet extends HttpServlet
     private transient RealtimeSettings settings;
     private transient ExchangeMetrics metrics;
     private long connectTimeoutMs;
+    private transient List<java.security.cert.X509Certificate> trustAnchors;
+    private transient URI upstreamProxy;
 
     @Override
     public void init(ServletConfig servletConfig) throws ServletException
@@ -75,12 +77,27 @@ public class RealtimeServlet extends HttpServlet
         settings = new RealtimeSettings(config.realtimeIdleTimeoutMs(), config.realtimeMaxMessageBytes());
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
         connectTimeoutMs = config.connectTimeoutMs();
-        HttpClient.Builder builder = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofMillis(config.connectTimeoutMs()))
-            .sslContext(UpstreamTls.sslContext(config.trustAnchors()));
-        if (config.upstreamProxy() != null)
-            builder.proxy(ProxySelector.of(new InetSocketAddress(config.upstreamProxy().getHost(), config.upstreamProxy().getPort())));
-        client = builder.build();
+        trustAnchors = config.trustAnchors();
+        upstreamProxy = config.upstreamProxy();
+    }
+
+    /**
+     * The JDK client, made on the first session: it starts a selector thread that (on Java 17)
+     * cannot be stopped, only left to the garbage collector, so a proxy that never sees a realtime
+     * session never starts it, and a redeployed one does not leave it behind.
+     */
+    private synchronized HttpClient client()
+    {
+        if (client == null)
+        {
+            HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(connectTimeoutMs))
+                .sslContext(UpstreamTls.sslContext(trustAnchors));
+            if (upstreamProxy != null)
+                builder.proxy(ProxySelector.of(new InetSocketAddress(upstreamProxy.getHost(), upstreamProxy.getPort())));
+            client = builder.build();
+        }
+        return client;
     }
 
     @Override
@@ -134,7 +151,7 @@ public class RealtimeServlet extends HttpServlet
 
     private WebSocket connect(HttpServletRequest request, URI target, String requestId, RealtimeRelay relay) throws UpstreamRefusal
     {
-        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMs));
+        WebSocket.Builder builder = client().newWebSocketBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMs));
         HttpFields.Mutable headers = HttpFields.build();
         for (String name : PASSED_HEADERS)
         {
@@ -200,9 +217,21 @@ public class RealtimeServlet extends HttpServlet
         return URI.create("ws:" + httpTarget.substring(httpTarget.indexOf(':') + 1));
     }
 
+    /** Stops the JDK client where the JDK can (Java 21 made it closeable); on 17 its thread ends once it is collected. */
     @Override
-    public void destroy()
+    public synchronized void destroy()
     {
+        if (client instanceof AutoCloseable closeable)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (Exception x)
+            {
+                log("could not close the realtime client", x);
+            }
+        }
         client = null;
         super.destroy();
     }
