@@ -15,16 +15,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Jetty extends ServletContainer
 {
+    private final String modules;
+
     public Jetty() throws IOException
     {
+        this(true);
+    }
+
+    /** @param webSocket whether the base has the WebSocket module, as the README asks for realtime */
+    public Jetty(boolean webSocket) throws IOException
+    {
         super(Path.of(System.getProperty("jetty.home", "missing-jetty.home")), "jetty");
+        modules = "server,http,ee10-deploy" + (webSocket ? ",ee10-websocket-jakarta" : "");
     }
 
     @Override
     protected void prepare(List<Deployment> deployments) throws Exception
     {
         Process setup = new ProcessBuilder(java(), "-jar", home.resolve("start.jar").toString(),
-            "--add-modules=server,http,ee10-deploy,ee10-websocket-jakarta")
+            "--add-modules=" + modules)
             .directory(base.toFile()).redirectErrorStream(true).redirectOutput(base.resolve("setup.log").toFile()).start();
         if (!setup.waitFor(60, TimeUnit.SECONDS) || setup.exitValue() != 0)
             throw new IllegalStateException("jetty base setup failed:\n" + Files.readString(base.resolve("setup.log")));

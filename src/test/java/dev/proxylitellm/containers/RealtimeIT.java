@@ -3,6 +3,7 @@ package dev.proxylitellm.containers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.FakeRealtimeUpstream;
 import dev.proxylitellm.support.WebSocketClient;
@@ -11,6 +12,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,6 +53,25 @@ class RealtimeIT
             assertNotNull(seen, "upstream saw no close");
             assertEquals(4002, seen.getCloseCode().getCode());
             assertEquals("done here", seen.getReasonPhrase());
+        }
+    }
+
+    @Test
+    void withoutWebSocketSupportTheWarStillDeploysAndRealtimeSays501() throws Exception
+    {
+        try (FakeRealtimeUpstream upstream = FakeRealtimeUpstream.start(); ServletContainer jetty = new Jetty(false))
+        {
+            jetty.start(List.of(new Deployment("/llm", Map.of())),
+                Map.of("LITELLM_BASE_URL", upstream.baseUrl().toString(), "DS_KEY", "k1", "DS_APP_ID", "a1", "LITELLM_API_KEY", "l1", "LOG_FILE", ""),
+                Map.of(), List.of("/llm"));
+            URI uri = URI.create(jetty.uri("/llm", "/v1/realtime").toString().replaceFirst("^http", "ws"));
+            java.util.concurrent.ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> WebSocketClient.connect(uri, Map.of()));
+            java.net.http.HttpResponse<?> refused = ((java.net.http.WebSocketHandshakeException)failure.getCause()).getResponse();
+            assertEquals(501, refused.statusCode());
+            assertTrue(String.valueOf(refused.body()).contains("websocket_unavailable"), String.valueOf(refused.body()));
+            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(jetty.uri("/llm", "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 }
