@@ -20,6 +20,7 @@ public final class UpstreamClientSettings implements ServletConfig
     static final String SERVER_EXECUTOR = "org.eclipse.jetty.server.Executor";
     /** Threads of the client's own pool where the container lends none; they only run callbacks. */
     static final int CLIENT_THREADS = 200;
+    static final int RESPONSE_BUFFER_BYTES = 8192;
 
     private final ServletConfig servletConfig;
     private final Map<String, String> parameters;
@@ -39,6 +40,9 @@ public final class UpstreamClientSettings implements ServletConfig
         values.put("maxConnections", String.valueOf(config.maxConnections()));
         values.put("idleTimeout", String.valueOf(config.idleTimeoutMs()));
         values.put("timeout", "0");
+        // Each upstream connection reads into a buffer of this size; streams send small events, and
+        // thousands of open streams each holding Jetty's default 16 KiB showed up as live memory.
+        values.putIfAbsent("responseBufferSize", String.valueOf(RESPONSE_BUFFER_BYTES));
         // The default is this machine's host name: an internal detail upstream need not learn.
         values.putIfAbsent("viaHost", "proxy-litellm");
         this.parameters = Map.copyOf(values);
