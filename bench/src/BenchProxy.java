@@ -1,5 +1,6 @@
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -28,6 +29,8 @@ public final class BenchProxy
         webapp.setContextPath("/");
         webapp.setWar(Path.of(args[1]).toAbsolutePath().toString());
         webapp.setThrowUnavailableOnStartupException(true);
+        // WebSocket support, as a container offers it, for /v1/realtime.
+        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
         server.setHandler(webapp);
         server.start();
         System.out.println("READY " + connector.getLocalPort());
