@@ -35,7 +35,8 @@ public class ClientAccessFilter implements Filter
     private static final OpenAiError INVALID_KEY = new OpenAiError(401, OpenAiError.INVALID_REQUEST, "invalid_api_key",
         "Missing or unknown API key: send one of this proxy's client keys as 'Authorization: Bearer <key>'.");
 
-    private static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
+    /** The WebSocket subprotocol prefix browsers use to send an api key, which they cannot put in a header. */
+    public static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
     private ClientKeys keys;
     private List<Cidr> allowed;

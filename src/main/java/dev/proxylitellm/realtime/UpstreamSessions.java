@@ -1,5 +1,6 @@
 package dev.proxylitellm.realtime;
 
+import dev.proxylitellm.access.ClientAccessFilter;
 import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.CredentialHeaders;
@@ -29,8 +30,6 @@ import org.eclipse.jetty.http.HttpFields;
  */
 final class UpstreamSessions
 {
-    /** The subprotocol prefix browsers use to send an api key, which they cannot put in a header. */
-    static final String KEY_SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
     /** Client headers that shape the session and are passed on. */
     private static final List<String> PASSED_HEADERS = List.of("OpenAI-Beta", "OpenAI-Organization", "OpenAI-Project", "User-Agent");
 
@@ -99,7 +98,7 @@ final class UpstreamSessions
             for (String protocol : header.split(","))
             {
                 String trimmed = protocol.trim();
-                if (!trimmed.isEmpty() && !trimmed.startsWith(KEY_SUBPROTOCOL_PREFIX))
+                if (!trimmed.isEmpty() && !trimmed.startsWith(ClientAccessFilter.KEY_SUBPROTOCOL_PREFIX))
                     subprotocols.add(trimmed);
             }
         }
