@@ -55,6 +55,21 @@ class MetricsAccessTest
     }
 
     @Test
+    void aPrometheusServerAskingForProtobufFirstIsServed() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start(); EmbeddedProxy proxy = EmbeddedProxy.start(config(upstream)))
+        {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(proxy.uri("/metrics"))
+                .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,"
+                    + "text/plain;version=0.0.4;q=0.3,*/*;q=0.1").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.google.protobuf"),
+                response.headers().toString());
+            assertTrue(response.body().length > 100);
+        }
+    }
+
+    @Test
     void aTokenProtectsTheMetrics() throws Exception
     {
         try (FakeUpstream upstream = FakeUpstream.start())
