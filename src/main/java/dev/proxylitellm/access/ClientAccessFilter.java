@@ -5,6 +5,7 @@ import dev.proxylitellm.config.ClientKeys;
 import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
+import dev.proxylitellm.http.WebSocketSubprotocols;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -84,15 +85,9 @@ public class ClientAccessFilter implements Filter
         if (apiKey != null)
             return Optional.of(apiKey.trim());
         // Browsers cannot set headers on a WebSocket: OpenAI's clients send the key as a subprotocol.
-        for (String header : java.util.Collections.list(clientRequest.getHeaders("Sec-WebSocket-Protocol")))
-        {
-            for (String protocol : header.split(","))
-            {
-                String trimmed = protocol.trim();
-                if (trimmed.startsWith(KEY_SUBPROTOCOL_PREFIX))
-                    return Optional.of(trimmed.substring(KEY_SUBPROTOCOL_PREFIX.length()));
-            }
-        }
-        return Optional.empty();
+        return WebSocketSubprotocols.offered(clientRequest).stream()
+            .filter(protocol -> protocol.startsWith(KEY_SUBPROTOCOL_PREFIX))
+            .findFirst()
+            .map(protocol -> protocol.substring(KEY_SUBPROTOCOL_PREFIX.length()));
     }
 }

@@ -6,6 +6,7 @@ import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.CredentialHeaders;
 import dev.proxylitellm.http.RequestIds;
 import dev.proxylitellm.http.UpstreamTls;
+import dev.proxylitellm.http.WebSocketSubprotocols;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
@@ -14,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -92,17 +92,9 @@ final class UpstreamSessions
     /** The client's subprotocols, less the one that carries its key: that key is for this proxy only. */
     static List<String> forwardedSubprotocols(HttpServletRequest request)
     {
-        List<String> subprotocols = new ArrayList<>();
-        for (String header : Collections.list(request.getHeaders("Sec-WebSocket-Protocol")))
-        {
-            for (String protocol : header.split(","))
-            {
-                String trimmed = protocol.trim();
-                if (!trimmed.isEmpty() && !trimmed.startsWith(ClientAccessFilter.KEY_SUBPROTOCOL_PREFIX))
-                    subprotocols.add(trimmed);
-            }
-        }
-        return subprotocols;
+        return WebSocketSubprotocols.offered(request).stream()
+            .filter(protocol -> !protocol.startsWith(ClientAccessFilter.KEY_SUBPROTOCOL_PREFIX))
+            .toList();
     }
 
     /**
