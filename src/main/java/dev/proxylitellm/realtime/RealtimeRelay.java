@@ -266,7 +266,8 @@ public final class RealtimeRelay extends Endpoint
                 if (result.isOK())
                     socket.request(1);
                 else
-                    onError(null, result.getException());
+                    // The client is gone: upstream hears "going away", not a dropped connection.
+                    RealtimeRelay.this.onError(null, result.getException());
             };
         }
 
