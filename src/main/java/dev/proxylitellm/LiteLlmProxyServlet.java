@@ -4,7 +4,6 @@ import dev.proxylitellm.access.ClientAccessFilter;
 import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
-import dev.proxylitellm.errors.UpstreamFailures;
 import dev.proxylitellm.http.BrokenResponses;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
@@ -21,7 +20,7 @@ import dev.proxylitellm.http.TargetRewriter;
 import dev.proxylitellm.http.UpstreamClientSettings;
 import dev.proxylitellm.http.UpstreamRoute;
 import dev.proxylitellm.http.UpstreamTls;
-import dev.proxylitellm.logging.AccessLog;
+import dev.proxylitellm.logging.ExchangeDebugLog;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
@@ -32,6 +31,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
 import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
@@ -47,7 +47,6 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.http.HttpException;
-import org.slf4j.MDC;
 
 /**
  * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
@@ -74,6 +73,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private ExchangeMetrics metrics;
     private boolean firstWriteOnContainerThread;
     private OpenAiError tooLarge;
+    private FailedExchanges failures;
+    private ExchangeDebugLog debugLog;
 
     @Override
     public void init(ServletConfig servletConfig) throws ServletException
@@ -85,6 +86,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         credentials = new CredentialHeaders(config);
         concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
+        debugLog = new ExchangeDebugLog(credentials.strippedNames());
+        failures = new FailedExchanges(metrics, debugLog);
         firstWriteOnContainerThread = servletConfig.getServletContext().getServerInfo().contains("Tomcat");
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
             "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
@@ -227,8 +230,17 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     {
         super.addProxyHeaders(clientRequest, proxyRequest);
         proxyRequest.headers(credentials::inject);
-        String requestId = exchange(clientRequest).requestId();
-        proxyRequest.headers(headers -> headers.put(RequestIds.HEADER, requestId));
+        Exchange exchange = exchange(clientRequest);
+        proxyRequest.headers(headers -> headers.put(RequestIds.HEADER, exchange.requestId()));
+        if (ExchangeDebugLog.isEnabled())
+            debugLog.forwarding(exchange, clientRequest.getRemoteAddr(), proxyRequest.getURI().toString(), proxyRequest.getHeaders());
+    }
+
+    /** Jetty's proxy logs several lines per chunk: under Jetty's name, so that only TRACE shows them. */
+    @Override
+    protected org.slf4j.Logger createLogger()
+    {
+        return org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty.ee10.proxy." + getClass().getSimpleName());
     }
 
     @Override
@@ -237,10 +249,13 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         Exchange exchange = exchange(clientRequest);
         exchange.upstreamHeaders(serverResponse.getStatus());
+        if (ExchangeDebugLog.isEnabled())
+            debugLog.upstreamAnswered(exchange, serverResponse.getStatus(), serverResponse.getHeaders());
         // Renaming in filterServerResponseHeader is not possible: the base class keeps the original name.
         String upstreamId = serverResponse.getHeaders().get(RequestIds.HEADER);
         if (upstreamId != null && !upstreamId.equals(exchange.requestId()))
             proxyResponse.setHeader(RequestIds.UPSTREAM_HEADER, upstreamId);
+        exchange.responseContentLength(serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
         String contentType = serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (metrics.observesUsage())
             exchange.usageObserver(UsageObserver.forResponse(serverResponse.getStatus(), contentType,
@@ -340,76 +355,39 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse, Throwable failure)
     {
-        Exchange exchange = exchange(clientRequest);
-        if (_log.isDebugEnabled())
-        {
-            try (MDC.MDCCloseable id = MDC.putCloseable(AccessLog.REQUEST_ID, exchange.requestId()))
-            {
-                _log.debug("{} {} failed", exchange.method(), exchange.path(), failure);
-            }
-        }
-        if (!exchange.claimResponse())
-            return;
-        if (exchange.hasClientFailed())
-        {
-            // The client is gone: nothing more to send, but the async cycle must still end (Jetty
-            // waits for it; Tomcat may have ended it already, which completeQuietly tolerates).
-            exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
-            completeQuietly(clientRequest);
-            return;
-        }
-        OpenAiError invalid = exchange.invalidClientRequest();
-        if (invalid == null)
-            metrics.upstreamError(UpstreamFailures.kind(failure));
-        OpenAiError error = invalid != null ? invalid : UpstreamFailures.classify(failure);
-        Exchange.Outcome outcome = invalid != null ? Exchange.Outcome.REJECTED
-            : error.status() == 504 ? Exchange.Outcome.UPSTREAM_TIMEOUT : Exchange.Outcome.UPSTREAM_ERROR;
-        EventSink sink = exchange.sink();
-        if (sink != null && exchange.eventStream() != null)
-        {
-            // OpenAI SDKs take a stream that simply ends for a complete answer, but raise on an error event.
-            exchange.complete(proxyResponse.getStatus(), outcome);
-            sink.send(exchange.eventStream().separator() + "data: " + error.toJson() + "\n\n", () -> completeQuietly(clientRequest));
-            return;
-        }
-        if (proxyResponse.isCommitted() || exchange.bytesOut() > 0)
-        {
-            // Part of the body is out: only a broken connection tells the client it is incomplete.
-            exchange.complete(proxyResponse.getStatus(), outcome);
-            if (!BrokenResponses.abort(clientRequest, proxyResponse))
-                completeQuietly(clientRequest);
-            return;
-        }
-        try
-        {
-            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
-            ErrorResponses.write(proxyResponse, error);
-        }
-        catch (IOException x)
-        {
-            _log.trace("Could not send the error response", x);
-        }
-        exchange.complete(error.status(), outcome);
-        completeQuietly(clientRequest);
+        failures.answer(clientRequest, proxyResponse, exchange(clientRequest), failure);
     }
 
-    private static void completeQuietly(HttpServletRequest clientRequest)
+    /** The body sent upstream; when the upstream exchange fails, the body's failure is known to be upstream's. */
+    @Override
+    protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest)
     {
-        try
+        Exchange exchange = exchange(clientRequest);
+        return new AsyncRequestContent()
         {
-            if (clientRequest.isAsyncStarted())
-                clientRequest.getAsyncContext().complete();
-        }
-        catch (IllegalStateException alreadyDone)
-        {
-            // The container completed (and may have recycled) the request after a client error.
-        }
+            @Override
+            public void fail(Throwable failure)
+            {
+                exchange.upstreamFailed(failure);
+                super.fail(failure);
+            }
+
+            @Override
+            public void fail(Throwable failure, boolean last)
+            {
+                exchange.upstreamFailed(failure);
+                super.fail(failure, last);
+            }
+        };
     }
 
     @Override
     protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest, HttpServletResponse proxyResponse, Throwable failure)
     {
         Exchange exchange = exchange(clientRequest);
+        // Upstream failed while the body was on its way: the client is still there for the 502.
+        if (exchange.isUpstreamFailure(failure))
+            return;
         // When the proxy itself refused the body (too large), the client is still there for the error.
         if (exchange.invalidClientRequest() == null)
         {
@@ -436,8 +414,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
 
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException
     {
-        ErrorResponses.write(proxyResponse, error);
         exchange.complete(error.status(), Exchange.Outcome.REJECTED);
+        ErrorResponses.write(proxyResponse, error);
     }
 
     private static Exchange exchange(HttpServletRequest clientRequest)

@@ -41,7 +41,10 @@ public final class Exchange
     private volatile Outcome outcome;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean responded = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
     private volatile Runnable onFinish;
+    private volatile long responseContentLength = -1;
+    private volatile Throwable upstreamFailure;
     private volatile EventStreamTracker eventStream;
     private volatile EventSink sink;
     private volatile long upstreamHeadersNanos;
@@ -164,11 +167,6 @@ public final class Exchange
         bytesIn += count;
     }
 
-    public void addBytesOut(int count)
-    {
-        bytesOut += count;
-    }
-
     /** Records that writing to the client failed: the client went away. */
     public void clientFailed()
     {
@@ -203,10 +201,57 @@ public final class Exchange
         this.status = status;
         this.outcome = outcome;
         endNanos = System.nanoTime();
-        Runnable action = onFinish;
-        if (action != null)
-            action.run();
+        release();
         onComplete.accept(this);
+    }
+
+    /**
+     * Runs the {@link #onFinish} action now, once: called as the last byte of the response is
+     * handed to the container, so a client that has its whole answer finds its permit free.
+     */
+    public void release()
+    {
+        Runnable action = onFinish;
+        if (action != null && released.compareAndSet(false, true))
+            action.run();
+    }
+
+    /** Upstream's {@code Content-Length}, kept on the response, or -1. */
+    public void responseContentLength(long length)
+    {
+        this.responseContentLength = length;
+    }
+
+    /** Adds {@code count} relayed response bytes; the last byte of a response with a length releases it. */
+    public void addBytesOut(int count)
+    {
+        long total = bytesOut + count;
+        bytesOut = total;
+        long length = responseContentLength;
+        if (length >= 0 && total >= length)
+            release();
+    }
+
+    /**
+     * Records that the upstream exchange failed while the request body was being sent, so that the
+     * resulting failure of the body is not mistaken for the client's.
+     */
+    public void upstreamFailed(Throwable failure)
+    {
+        if (!clientFailed && upstreamFailure == null)
+            upstreamFailure = failure;
+    }
+
+    /** Whether {@code failure} is (or was caused by) upstream's failure rather than the client's. */
+    public boolean isUpstreamFailure(Throwable failure)
+    {
+        Throwable upstream = upstreamFailure;
+        for (Throwable t = failure; upstream != null && t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (t == upstream)
+                return true;
+        }
+        return false;
     }
 
     /** The status the client got, once complete; 0 when none was sent. */

@@ -80,8 +80,8 @@ public final class AccessLog
             LOG.info(line.toString());
             return;
         }
+        // The request id is the MDC's request_id field.
         LoggingEventBuilder event = LOG.atInfo()
-            .addKeyValue("id", exchange.requestId())
             .addKeyValue("client", client)
             .addKeyValue("method", exchange.method())
             .addKeyValue("path", exchange.path())

@@ -11,6 +11,9 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.proxylitellm.config.ProxyConfig;
 import java.util.Collection;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
+import net.logstash.logback.mask.MaskingJsonGeneratorDecorator;
 import java.util.List;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -28,13 +31,21 @@ public final class ProxyLogging
      * header in forms no redaction can recognise reliably), so they never go below INFO.
      */
     static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty.io", "org.eclipse.jetty.http", "org.eclipse.jetty.util");
+    /**
+     * Jetty's proxy and client: several lines per chunk at DEBUG, enough to make a loaded proxy
+     * fall behind its streams. At {@code DEBUG} the proxy tells each request's story itself;
+     * Jetty's internals come in only at {@code TRACE}.
+     */
+    static final String JETTY = "org.eclipse.jetty";
+    private static final String IGNORE = "[ignore]";
 
     private ProxyLogging()
     {
     }
 
-    /** Replaces logback's configuration; a no-op when SLF4J is bound to another backend. */
     /**
+     * Replaces logback's configuration; a no-op when SLF4J is bound to another backend.
+     *
      * @param clientKeys the plain client keys (from PROXY_API_KEYS), redacted like the other secrets
      */
     public static void configure(ProxyConfig config, Collection<String> credentialHeaderNames, Collection<String> clientKeys)
@@ -54,6 +65,8 @@ public final class ProxyLogging
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         Level level = Level.toLevel(config.logLevel(), Level.INFO);
         root.setLevel(level);
+        if (level.levelInt == Level.DEBUG_INT)
+            context.getLogger(JETTY).setLevel(Level.INFO);
         if (level.levelInt < Level.INFO_INT)
             WIRE_LOGGERS.forEach(name -> context.getLogger(name).setLevel(Level.INFO));
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
@@ -99,17 +112,24 @@ public final class ProxyLogging
         return encoder;
     }
 
-    /** Logback's JSON encoder, trimmed to what an operator reads: time, level, thread, logger, MDC, key-values, message. */
+    /**
+     * The logstash encoder: an ISO-8601 {@code @timestamp}, level, thread, logger, the request id
+     * from the MDC, the message, and each key-value pair as a flat, typed top-level field.
+     * Values are redacted before they are encoded.
+     */
     private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context, SecretRedactor redactor)
     {
-        RedactingJsonEncoder encoder = new RedactingJsonEncoder(redactor);
+        LogstashEncoder encoder = new LogstashEncoder();
         encoder.setContext(context);
-        encoder.setWithSequenceNumber(false);
-        encoder.setWithNanoseconds(false);
-        encoder.setWithContext(false);
-        encoder.setWithArguments(false);
-        encoder.setWithMessage(false);
-        encoder.setWithFormattedMessage(true);
+        encoder.setIncludeContext(false);
+        LogstashFieldNames names = new LogstashFieldNames();
+        names.setVersion(IGNORE);
+        names.setLevelValue(IGNORE);
+        encoder.setFieldNames(names);
+        MaskingJsonGeneratorDecorator masking = new MaskingJsonGeneratorDecorator();
+        masking.addValueMasker(new RedactingValues(redactor));
+        masking.start();
+        encoder.setJsonGeneratorDecorator(masking);
         encoder.start();
         return encoder;
     }

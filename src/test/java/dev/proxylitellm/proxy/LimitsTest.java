@@ -4,6 +4,7 @@ import static dev.proxylitellm.support.OpenAiErrorAssertions.assertOpenAiError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proxylitellm.support.BackToBack;
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.RawHttp;
@@ -115,6 +116,19 @@ class LimitsTest
             assertOpenAiError(429, "too_many_requests", third.statusCode(), third.headers().firstValue("content-type").orElse(""), third.body());
             assertEquals("1", third.headers().firstValue("retry-after").orElseThrow());
             assertEquals(200, after.statusCode(), "a permit was not given back");
+        }
+    }
+
+    @Test
+    void clientsCallingBackToBackAtTheConcurrencyLimitAreNeverRefused() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start(); EmbeddedProxy proxy = EmbeddedProxy.start(config(upstream, "MAX_CONCURRENT_REQUESTS", "2")))
+        {
+            upstream.script(BackToBack.slowAnswers(20));
+
+            List<Integer> statuses = BackToBack.run(proxy.uri("/v1/chat/completions"), 2, 60);
+
+            assertEquals(List.of(200), statuses.stream().distinct().toList(), "statuses: " + statuses);
         }
     }
 }
