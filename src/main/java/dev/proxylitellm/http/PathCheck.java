@@ -51,6 +51,9 @@ public final class PathCheck
                 char c = decoded.charAt(i);
                 if (c < 0x20 || c == 0x7f || c == '\\')
                     throw new InvalidTargetException(OpenAiError.invalidPath("The request path contains a backslash or a control character."));
+                // OpenAI-style paths have no ;parameters, and containers and upstreams treat them differently.
+                if (c == ';')
+                    throw new InvalidTargetException(OpenAiError.invalidPath("The request path must not contain ';' (path parameters)."));
             }
             for (String part : decoded.split("/", -1))
             {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A full traffic mix at every log level, Jetty's own DEBUG output included: no configured secret,
@@ -35,8 +35,8 @@ class SecretsInLogsTest
     Path logs;
 
     @ParameterizedTest
-    @ValueSource(strings = {"TRACE", "DEBUG", "INFO"})
-    void noSecretOrBodyIsLoggedOrReturned(String level) throws Exception
+    @CsvSource({"TRACE, text", "DEBUG, text", "INFO, text", "TRACE, json", "DEBUG, json", "INFO, json"})
+    void noSecretOrBodyIsLoggedOrReturned(String level, String format) throws Exception
     {
         Path logFile = logs.resolve("proxy.log");
         ByteArrayOutputStream returned = new ByteArrayOutputStream();
@@ -44,6 +44,7 @@ class SecretsInLogsTest
         {
             Map<String, String> config = TestConfig.against(upstream, logFile);
             config.put("LOG_LEVEL", level);
+            config.put("LOG_FORMAT", format);
             config.put("PROXY_API_KEYS", "pk-other-client-0c9e, " + TestConfig.CLIENT_KEY);
             try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
             {
@@ -61,9 +62,30 @@ class SecretsInLogsTest
         assertFalse(logged.contains(PROMPT), "a prompt was logged at " + level);
         assertFalse(logged.contains(COMPLETION), "a completion was logged at " + level);
         assertTrue(logged.contains("POST /v1/chat/completions 200 route=chat/completions client=sha256:"), "no access log line at " + level);
+        if (format.equals("json"))
+            assertEveryLineIsJson(logFile);
         assertTrue(logged.contains("GET /v1/models 401"), "the wrong key was not refused at " + level);
         if (!level.equals("INFO"))
             assertTrue(logged.contains("[REDACTED]"), "Jetty's header dumps were not logged at " + level + ", so this test proved nothing");
+    }
+
+    /** Every line parses, whatever redaction did to it (a redaction applied to encoded text once broke the escaping). */
+    private static void assertEveryLineIsJson(Path logFile) throws Exception
+    {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+        for (String line : lines)
+        {
+            try
+            {
+                assertTrue(json.readTree(line).isObject(), line);
+            }
+            catch (com.fasterxml.jackson.core.JsonProcessingException x)
+            {
+                throw new AssertionError("not JSON: " + line, x);
+            }
+        }
+        assertTrue(lines.size() > 3, "hardly anything was logged");
     }
 
     private static void runTrafficMix(FakeUpstream upstream, EmbeddedProxy proxy, ByteArrayOutputStream returned) throws Exception

@@ -55,6 +55,13 @@ public final class MetricsPage
         return samples.get(key(name, given.toString()));
     }
 
+    /** The sum of every sample of {@code name}, whatever its labels; 0 when there is none. */
+    public double sum(String name)
+    {
+        return samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+            .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     public boolean has(String name)
     {
         return samples.keySet().stream().anyMatch(key -> key.equals(name) || key.startsWith(name + "{"));
