@@ -46,7 +46,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.http.HttpException;
+import dev.proxylitellm.http.JettyHttpExceptions;
 
 /**
  * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
@@ -391,9 +391,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         // When the proxy itself refused the body (too large), the client is still there for the error.
         if (exchange.invalidClientRequest() == null)
         {
-            HttpException malformed = malformedRequest(failure);
-            if (malformed != null)
-                exchange.clientRequestInvalid(new OpenAiError(malformed.getCode(), OpenAiError.INVALID_REQUEST, "invalid_request_body",
+            int malformed = malformedRequestStatus(failure);
+            if (malformed > 0)
+                exchange.clientRequestInvalid(new OpenAiError(malformed, OpenAiError.INVALID_REQUEST, "invalid_request_body",
                     "The request body could not be read: it is malformed or larger than allowed."));
             else
                 exchange.clientFailed();
@@ -401,15 +401,20 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
     }
 
-    /** The container's verdict that the body is malformed (a bad chunk, say), as opposed to a client that left. */
-    private static HttpException malformedRequest(Throwable failure)
+    /**
+     * The container's verdict that the body is malformed (a bad chunk, say), as opposed to a client
+     * that left: Jetty's {@code HttpException} with a 4xx code. Matched by name, because in the
+     * Jetty distribution the server's class is not the copy this WAR carries.
+     */
+    private static int malformedRequestStatus(Throwable failure)
     {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
         {
-            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500)
-                return http;
+            int code = JettyHttpExceptions.code(cause);
+            if (code >= 400 && code < 500)
+                return code;
         }
-        return null;
+        return -1;
     }
 
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException

@@ -1,11 +1,13 @@
 package dev.proxylitellm.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.DepartingClient;
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.Scripts;
 import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
@@ -52,12 +54,21 @@ class SseFaultsTest
                 exchange.reset();
             });
 
-            HttpResponse<String> response = stream(proxy);
+            RawHttp.RawResponse response = rawStream(proxy);
 
-            assertTrue(response.body().startsWith(Scripts.chunkEvent(0, "partial") + Scripts.chunkEvent(1, "answer")), response.body());
-            assertTrue(response.body().endsWith("\n\ndata: {\"error\":{\"message\":\"The upstream API closed the connection or sent an invalid response.\","
-                + "\"type\":\"upstream_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"), response.body());
+            assertTrue(response.bodyText().startsWith(Scripts.chunkEvent(0, "partial") + Scripts.chunkEvent(1, "answer")), response.bodyText());
+            assertTrue(response.bodyText().endsWith("\n\ndata: {\"error\":{\"message\":\"The upstream API closed the connection or sent an invalid response.\","
+                + "\"type\":\"upstream_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"), response.bodyText());
+            // A client that ignores error events must still see that the answer is incomplete.
+            assertFalse(response.complete(), "the cut stream ended with a terminating chunk:\n" + response.raw());
         }
+    }
+
+    private static RawHttp.RawResponse rawStream(EmbeddedProxy proxy) throws Exception
+    {
+        String body = "{\"stream\":true}";
+        return RawHttp.send(proxy.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + body.length() + "\r\n\r\n" + body);
     }
 
     @Test
@@ -72,7 +83,7 @@ class SseFaultsTest
                 exchange.reset();
             });
 
-            String body = stream(proxy).body();
+            String body = rawStream(proxy).bodyText();
 
             assertTrue(body.contains("cut he\n\ndata: {\"error\":"), body);
         }

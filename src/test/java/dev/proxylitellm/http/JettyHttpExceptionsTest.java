@@ -1,0 +1,37 @@
+package dev.proxylitellm.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import org.eclipse.jetty.http.BadMessageException;
+import org.junit.jupiter.api.Test;
+
+class JettyHttpExceptionsTest
+{
+    @Test
+    void aBadMessageCarriesItsStatus()
+    {
+        assertEquals(400, JettyHttpExceptions.code(new BadMessageException(400, "Bad chunking")));
+    }
+
+    @Test
+    void anyOtherFailureHasNone()
+    {
+        assertEquals(-1, JettyHttpExceptions.code(new IOException("Connection reset by peer")));
+    }
+
+    /** A stand-in for the server's own copy of the class, which the WAR's class loader does not know. */
+    @Test
+    void theStatusIsReadByNameNotByClassIdentity() throws Exception
+    {
+        ClassLoader isolated = new java.net.URLClassLoader(new java.net.URL[] {
+            BadMessageException.class.getProtectionDomain().getCodeSource().getLocation(),
+            org.eclipse.jetty.util.StringUtil.class.getProtectionDomain().getCodeSource().getLocation(),
+            org.eclipse.jetty.io.QuietException.class.getProtectionDomain().getCodeSource().getLocation()}, null);
+        Class<?> foreign = isolated.loadClass(BadMessageException.class.getName());
+        Throwable failure = (Throwable)foreign.getConstructor(int.class, String.class).newInstance(400, "Bad chunking");
+
+        assertEquals(false, failure instanceof org.eclipse.jetty.http.HttpException);
+        assertEquals(400, JettyHttpExceptions.code(failure));
+    }
+}
