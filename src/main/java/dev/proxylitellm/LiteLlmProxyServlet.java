@@ -46,7 +46,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
-import dev.proxylitellm.http.JettyHttpExceptions;
+import dev.proxylitellm.http.MalformedRequests;
 
 /**
  * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
@@ -385,13 +385,15 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest, HttpServletResponse proxyResponse, Throwable failure)
     {
         Exchange exchange = exchange(clientRequest);
+        if (ExchangeDebugLog.isEnabled())
+            debugLog.clientFailed(exchange, failure);
         // Upstream failed while the body was on its way: the client is still there for the 502.
         if (exchange.isUpstreamFailure(failure))
             return;
         // When the proxy itself refused the body (too large), the client is still there for the error.
         if (exchange.invalidClientRequest() == null)
         {
-            int malformed = malformedRequestStatus(failure);
+            int malformed = MalformedRequests.status(failure);
             if (malformed > 0)
                 exchange.clientRequestInvalid(new OpenAiError(malformed, OpenAiError.INVALID_REQUEST, "invalid_request_body",
                     "The request body could not be read: it is malformed or larger than allowed."));
@@ -399,22 +401,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                 exchange.clientFailed();
         }
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
-    }
-
-    /**
-     * The container's verdict that the body is malformed (a bad chunk, say), as opposed to a client
-     * that left: Jetty's {@code HttpException} with a 4xx code. Matched by name, because in the
-     * Jetty distribution the server's class is not the copy this WAR carries.
-     */
-    private static int malformedRequestStatus(Throwable failure)
-    {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
-        {
-            int code = JettyHttpExceptions.code(cause);
-            if (code >= 400 && code < 500)
-                return code;
-        }
-        return -1;
     }
 
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException

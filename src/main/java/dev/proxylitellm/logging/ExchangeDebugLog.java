@@ -54,6 +54,12 @@ public final class ExchangeDebugLog
         log(exchange, "failed after {} ms: {} ({})", exchange.elapsedMillis(), code, failure.getClass().getName());
     }
 
+    /** The client's side failed: it left, or its body could not be read. */
+    public void clientFailed(Exchange exchange, Throwable failure)
+    {
+        log(exchange, "client request failed after {} ms ({})", exchange.elapsedMillis(), failure.getClass().getName());
+    }
+
     private void log(Exchange exchange, String format, Object... arguments)
     {
         if (!LOG.isDebugEnabled())

@@ -1,5 +1,6 @@
 package dev.proxylitellm.logging;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -38,6 +39,7 @@ public final class ProxyLogging
      */
     static final String JETTY = "org.eclipse.jetty";
     private static final String IGNORE = "[ignore]";
+    private static final int ASYNC_QUEUE = 8192;
 
     private ProxyLogging()
     {
@@ -72,7 +74,7 @@ public final class ProxyLogging
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setName("console");
         start(context, console, redactor, config.jsonLogs());
-        root.addAppender(console);
+        root.addAppender(offThread(context, console));
         if (!config.logFile().isEmpty())
         {
             FileAppender<ILoggingEvent> file = new FileAppender<>();
@@ -80,7 +82,7 @@ public final class ProxyLogging
             file.setFile(config.logFile());
             file.setAppend(true);
             start(context, file, redactor, config.jsonLogs());
-            root.addAppender(file);
+            root.addAppender(offThread(context, file));
         }
         context.start();
     }
@@ -90,6 +92,26 @@ public final class ProxyLogging
     {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
             context.stop();
+    }
+
+    /**
+     * Encodes and writes on logback's own worker thread: a request thread never waits for the
+     * console or the disk, and the encoders' per-thread buffers live on that one thread, which
+     * stops with the webapp (on the container's pooled threads Tomcat reported them as leaks).
+     * Nothing is dropped: a full queue makes the caller wait rather than lose lines.
+     */
+    private static AsyncAppender offThread(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender)
+    {
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setName(appender.getName() + "-async");
+        async.setQueueSize(ASYNC_QUEUE);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(false);
+        async.setIncludeCallerData(false);
+        async.addAppender(appender);
+        async.start();
+        return async;
     }
 
     private static void start(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender, SecretRedactor redactor, boolean json)

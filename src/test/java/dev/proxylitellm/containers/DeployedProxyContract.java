@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.proxylitellm.support.DeadUpstreams;
 import dev.proxylitellm.support.DepartingClient;
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.HandshakeStream;
@@ -29,13 +30,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the built WAR must do in every real container, at the root and under {@code /llm}.
- * Configuration arrives the way operators set it: the base URL and DS_KEY as environment
- * variables, DS_APP_ID both as environment variable and (winning) as system property, and each
- * context's LITELLM_API_KEY as a parameter in the container's own context file. A third
- * deployment, {@code /broken}, lacks its key and must fail to deploy.
+ * Configuration arrives the way operators set it: DS_KEY as an environment variable, DS_APP_ID
+ * both as environment variable and (winning) as system property, and each context's base URL,
+ * LITELLM_API_KEY and log settings as parameters in the container's own context file. The
+ * deployment {@code /broken} lacks its key and must fail to deploy; the others serve the
+ * failure-path contract ({@link FailurePathContract}): dead upstreams, a concurrency limit, and
+ * each log mode.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DeployedProxyContract
+abstract class DeployedProxyContract implements FailurePathContract
 {
     static final String DS_KEY = "it-ds-secret-4f1c";
     static final String APP_ID = "app-from-system-property";
@@ -43,8 +46,22 @@ abstract class DeployedProxyContract
     static final String LLM_KEY = "it-llm-litellm-key";
 
     final FakeUpstream upstream = FakeUpstream.start();
+    final DeadUpstreams.Blackhole blackhole = blackhole();
+    final DeadUpstreams.Resetting resetting = resetting();
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     ServletContainer container;
+
+    @Override
+    public ServletContainer container()
+    {
+        return container;
+    }
+
+    @Override
+    public FakeUpstream upstream()
+    {
+        return upstream;
+    }
 
     /** The container under test, not yet started. */
     abstract ServletContainer newContainer() throws Exception;
@@ -52,27 +69,64 @@ abstract class DeployedProxyContract
     void startContainer() throws Exception
     {
         container = newContainer();
-        container.start(
-            List.of(new Deployment("", Map.of("LITELLM_API_KEY", ROOT_KEY)),
-                new Deployment("/llm", Map.of("LITELLM_API_KEY", LLM_KEY)),
-                new Deployment("/broken", Map.of())),
-            Map.of("LITELLM_BASE_URL", upstream.baseUrl().toString(), "DS_KEY", DS_KEY, "DS_APP_ID", "app-from-environment",
-                "LOG_LEVEL", "INFO", "LOG_FILE", "proxy.log"),
+        String live = upstream.baseUrl().toString();
+        List<Deployment> deployments = List.of(
+            deployment("", live, ROOT_KEY, "proxy.log"),
+            deployment("/llm", live, LLM_KEY, "proxy.log"),
+            new Deployment("/broken", Map.of("LITELLM_BASE_URL", live)),
+            deployment(REFUSED, DeadUpstreams.refused().toString(), LLM_KEY, FAULTS_LOG),
+            deployment(UNRESOLVABLE, DeadUpstreams.unresolvable().toString(), LLM_KEY, FAULTS_LOG),
+            deployment(CONNECT_TIMEOUT, blackhole.baseUrl().toString(), LLM_KEY, FAULTS_LOG, "UPSTREAM_CONNECT_TIMEOUT_MS", "500"),
+            deployment(RESET, resetting.baseUrl().toString(), LLM_KEY, FAULTS_LOG),
+            deployment(LIMITED, live, LLM_KEY, "limited.log", "MAX_CONCURRENT_REQUESTS", "2"),
+            deployment(JSON, live, LLM_KEY, "json.log", "LOG_FORMAT", "json"),
+            deployment(DEBUG, live, LLM_KEY, "debug.log", "LOG_LEVEL", "DEBUG"),
+            deployment(DEBUG_JSON, live, LLM_KEY, "debug-json.log", "LOG_LEVEL", "DEBUG", "LOG_FORMAT", "json"));
+        container.start(deployments,
+            Map.of("DS_KEY", DS_KEY, "DS_APP_ID", "app-from-environment"),
             Map.of("DS_APP_ID", APP_ID),
-            List.of("", "/llm"));
+            deployments.stream().map(Deployment::contextPath).filter(path -> !path.equals("/broken")).toList());
+    }
+
+    private static Deployment deployment(String contextPath, String baseUrl, String key, String logFile, String... more)
+    {
+        Map<String, String> parameters = new java.util.HashMap<>(Map.of("LITELLM_BASE_URL", baseUrl, "LITELLM_API_KEY", key, "LOG_FILE", logFile));
+        for (int i = 0; i < more.length; i += 2)
+            parameters.put(more[i], more[i + 1]);
+        return new Deployment(contextPath, parameters);
+    }
+
+    private static DeadUpstreams.Blackhole blackhole()
+    {
+        try
+        {
+            return new DeadUpstreams.Blackhole();
+        }
+        catch (java.io.IOException x)
+        {
+            throw new java.io.UncheckedIOException(x);
+        }
+    }
+
+    private static DeadUpstreams.Resetting resetting()
+    {
+        try
+        {
+            return new DeadUpstreams.Resetting();
+        }
+        catch (java.io.IOException x)
+        {
+            throw new java.io.UncheckedIOException(x);
+        }
     }
 
     @AfterAll
     void stop() throws Exception
     {
-        try
+        try (upstream; blackhole; resetting)
         {
             if (container != null)
                 container.close();
-        }
-        finally
-        {
-            upstream.close();
         }
     }
 

@@ -17,6 +17,12 @@ class Tomcat10IT extends DeployedProxyContract
         return "Server startup in";
     }
 
+    @Override
+    public boolean closesOnMalformedBody()
+    {
+        return true;
+    }
+
     @BeforeAll
     void start() throws Exception
     {

@@ -19,9 +19,18 @@ public final class TrafficMix
 {
     private static final String REQUESTS = "proxy_litellm_requests_total";
     private final Map<String, Double> expected = new TreeMap<>();
+    private final URI metricsUri;
+    private final MetricsPage before;
 
-    private TrafficMix()
+    private TrafficMix(URI metricsUri) throws Exception
     {
+        this.metricsUri = metricsUri;
+        this.before = page(metricsUri);
+    }
+
+    private static MetricsPage page(URI metricsUri) throws Exception
+    {
+        return new MetricsPage(HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /**
@@ -41,7 +50,7 @@ public final class TrafficMix
                 Scripts.json(200, "{\"model\":\"mix-model\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")
                     .respond(request, exchange);
         });
-        TrafficMix mix = new TrafficMix();
+        TrafficMix mix = new TrafficMix(URI.create(base + "/metrics"));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 3; i++)
             mix.send(client, base, "GET", "/v1/models", null, "models", "2xx", "ok");
@@ -75,38 +84,40 @@ public final class TrafficMix
         return expected;
     }
 
-    /** What {@code metrics} shows for the expected series, plus the total of every series as "all". */
-    public Map<String, Double> counted(MetricsPage metrics)
+    /**
+     * What the metrics page counted for the mix, by the expected series, plus "(other series)"
+     * for anything counted elsewhere; it waits until nothing is in flight and the total has
+     * grown by the mix's size, or ten seconds passed.
+     */
+    public Map<String, Double> counted() throws Exception
     {
+        double total = expected.values().stream().mapToDouble(Double::doubleValue).sum();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        MetricsPage after;
+        do
+        {
+            after = page(metricsUri);
+            Double inFlight = after.value("proxy_litellm_requests_in_flight");
+            if (after.sum(REQUESTS) - before.sum(REQUESTS) >= total && inFlight != null && inFlight == 0)
+                break;
+            Thread.sleep(50);
+        }
+        while (System.nanoTime() < deadline);
         Map<String, Double> counted = new TreeMap<>();
         for (String key : expected.keySet())
         {
             String[] labels = key.split(" ");
-            Double value = metrics.value(REQUESTS, "route", labels[0], "method", labels[1], "status_class", labels[2], "outcome", labels[3]);
-            counted.put(key, value == null ? 0.0 : value);
+            counted.put(key, count(after, labels) - count(before, labels));
         }
-        double others = metrics.sum(REQUESTS) - counted.values().stream().mapToDouble(Double::doubleValue).sum();
+        double others = after.sum(REQUESTS) - before.sum(REQUESTS) - counted.values().stream().mapToDouble(Double::doubleValue).sum();
         if (others != 0)
             counted.put("(other series)", others);
         return counted;
     }
 
-    /** The metrics page once nothing is in flight and the total has reached the mix's size (or ten seconds passed). */
-    public MetricsPage awaitCounted(URI metricsUri) throws Exception
+    private static double count(MetricsPage page, String[] labels)
     {
-        HttpClient client = HttpClient.newHttpClient();
-        double total = expected.values().stream().mapToDouble(Double::doubleValue).sum();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        MetricsPage page;
-        do
-        {
-            page = new MetricsPage(client.send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body());
-            Double inFlight = page.value("proxy_litellm_requests_in_flight");
-            if (page.sum(REQUESTS) >= total && inFlight != null && inFlight == 0)
-                return page;
-            Thread.sleep(50);
-        }
-        while (System.nanoTime() < deadline);
-        return page;
+        Double value = page.value(REQUESTS, "route", labels[0], "method", labels[1], "status_class", labels[2], "outcome", labels[3]);
+        return value == null ? 0 : value;
     }
 }

@@ -6,18 +6,24 @@ import java.io.IOException;
 import org.eclipse.jetty.http.BadMessageException;
 import org.junit.jupiter.api.Test;
 
-class JettyHttpExceptionsTest
+class MalformedRequestsTest
 {
     @Test
     void aBadMessageCarriesItsStatus()
     {
-        assertEquals(400, JettyHttpExceptions.code(new BadMessageException(400, "Bad chunking")));
+        assertEquals(400, MalformedRequests.status(new BadMessageException(400, "Bad chunking")));
+    }
+
+    @Test
+    void aBadMessageDeeperInTheCausesCounts()
+    {
+        assertEquals(400, MalformedRequests.status(new IOException(new BadMessageException(400, "Bad chunking"))));
     }
 
     @Test
     void anyOtherFailureHasNone()
     {
-        assertEquals(-1, JettyHttpExceptions.code(new IOException("Connection reset by peer")));
+        assertEquals(-1, MalformedRequests.status(new IOException("Connection reset by peer")));
     }
 
     /** A stand-in for the server's own copy of the class, which the WAR's class loader does not know. */
@@ -32,6 +38,6 @@ class JettyHttpExceptionsTest
         Throwable failure = (Throwable)foreign.getConstructor(int.class, String.class).newInstance(400, "Bad chunking");
 
         assertEquals(false, failure instanceof org.eclipse.jetty.http.HttpException);
-        assertEquals(400, JettyHttpExceptions.code(failure));
+        assertEquals(400, MalformedRequests.status(failure));
     }
 }

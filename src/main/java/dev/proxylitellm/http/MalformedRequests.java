@@ -3,20 +3,37 @@ package dev.proxylitellm.http;
 import java.lang.reflect.Method;
 
 /**
- * Reads the status code of Jetty's {@code HttpException} (such as {@code BadMessageException})
- * whichever class loader defined it: in the Jetty distribution the server's exception is not the
- * class this WAR carries, so {@code instanceof} fails there.
+ * Tells a request body the container found malformed (a bad chunk, say) from a client that left,
+ * by the container's own exception: Jetty's {@code HttpException} (such as
+ * {@code BadMessageException}) with its 4xx code, or Tomcat's {@code BadRequestException}. Both
+ * are matched by name, whichever class loader defined them: in the Jetty distribution the
+ * server's exception is not the class this WAR carries, so {@code instanceof} fails there.
  */
-public final class JettyHttpExceptions
+public final class MalformedRequests
 {
     private static final String HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
+    private static final String TOMCAT_BAD_REQUEST = "org.apache.coyote.BadRequestException";
 
-    private JettyHttpExceptions()
+    private MalformedRequests()
     {
     }
 
+    /** The 4xx status for a failure (or one of its causes) that says the request was malformed, or -1. */
+    public static int status(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
+        {
+            if (cause.getClass().getName().equals(TOMCAT_BAD_REQUEST))
+                return 400;
+            int code = code(cause);
+            if (code >= 400 && code < 500)
+                return code;
+        }
+        return -1;
+    }
+
     /** The exception's HTTP status code, or -1 when it is not one of Jetty's HTTP exceptions. */
-    public static int code(Throwable failure)
+    static int code(Throwable failure)
     {
         Class<?> httpException = httpException(failure.getClass());
         if (httpException == null)
