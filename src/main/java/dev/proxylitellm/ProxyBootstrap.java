@@ -38,7 +38,7 @@ public class ProxyBootstrap implements ServletContextListener
     public void contextInitialized(ServletContextEvent event)
     {
         ServletContext context = event.getServletContext();
-        ConfigLoader loader;
+        ConfigLoader loader = null;
         ProxyConfig config;
         try
         {
@@ -47,10 +47,13 @@ public class ProxyBootstrap implements ServletContextListener
         }
         catch (ConfigException x)
         {
+            if (loader != null)
+                loader.warnings().forEach(LOG::warn);
             LOG.error(x.getMessage());
             throw new IllegalStateException(x.getMessage());
         }
         ProxyLogging.configure(config, new CredentialHeaders(config).strippedNames(), plainClientKeys(loader));
+        loader.warnings().forEach(LOG::warn);
         context.setAttribute(ProxyConfig.class.getName(), config);
         if (config.metricsEnabled())
         {
@@ -92,6 +95,7 @@ public class ProxyBootstrap implements ServletContextListener
         Object embedded = context.getAttribute(CONFIG_SOURCES_ATTRIBUTE);
         if (embedded != null)
             return (List<ConfigSource>)embedded;
-        return ConfigLoader.standardSources(ConfigSource.of("servlet context parameters", context::getInitParameter));
+        return ConfigLoader.standardSources(ConfigSource.of("servlet context parameters", context::getInitParameter,
+            () -> new java.util.HashSet<>(java.util.Collections.list(context.getInitParameterNames()))));
     }
 }

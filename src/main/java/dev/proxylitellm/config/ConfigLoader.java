@@ -36,6 +36,7 @@ public final class ConfigLoader
         "CRITICAL", "ERROR");
 
     private final List<ConfigSource> sources;
+    private final List<String> warnings = new ArrayList<>();
 
     public ConfigLoader(List<ConfigSource> sources)
     {
@@ -49,14 +50,25 @@ public final class ConfigLoader
     public static List<ConfigSource> standardSources(ConfigSource contextParameters)
     {
         List<ConfigSource> above = List.of(ConfigSource.systemProperties(), ConfigSource.environment());
-        Optional<String> dotenvFile = new ConfigLoader(append(above, contextParameters)).value(ConfigKey.DOTENV_FILE);
-        ConfigSource dotenv = dotenvFile
-            .map(file -> DotenvSource.read(Path.of(file), true))
-            .orElseGet(() -> DotenvSource.read(Path.of(".env"), false));
         List<ConfigSource> all = new ArrayList<>(above);
-        all.add(dotenv);
+        all.add(dotenv(new ConfigLoader(append(above, contextParameters))));
         all.add(contextParameters);
         return all;
+    }
+
+    /** The standard precedence where there are no servlet context parameters (the local runner). */
+    public static List<ConfigSource> standardSources()
+    {
+        List<ConfigSource> all = new ArrayList<>(List.of(ConfigSource.systemProperties(), ConfigSource.environment()));
+        all.add(dotenv(new ConfigLoader(all)));
+        return all;
+    }
+
+    private static ConfigSource dotenv(ConfigLoader above)
+    {
+        return above.value(ConfigKey.DOTENV_FILE)
+            .map(file -> DotenvSource.read(Path.of(file), true))
+            .orElseGet(() -> DotenvSource.read(Path.of(".env"), false));
     }
 
     private static List<ConfigSource> append(List<ConfigSource> sources, ConfigSource last)
@@ -64,6 +76,16 @@ public final class ConfigLoader
         List<ConfigSource> all = new ArrayList<>(sources);
         all.add(last);
         return all;
+    }
+
+    /**
+     * What {@link #load} found questionable but not fatal, one sentence each, never naming a
+     * value: a base URL whose path does not end in {@code /v1}, settings that look like a
+     * misspelt key.
+     */
+    public List<String> warnings()
+    {
+        return List.copyOf(warnings);
     }
 
     /** The value of {@code key} from the first source that has a non-blank one, else its default. */
@@ -83,6 +105,9 @@ public final class ConfigLoader
 
     public ProxyConfig load()
     {
+        warnings.clear();
+        // Found first: a misspelt required key is the likeliest reason the load then fails.
+        warnings.addAll(MisspeltKeys.find(sources));
         List<String> problems = new ArrayList<>();
         URI baseUrl = baseUrl(problems);
         String appId = required(ConfigKey.DS_APP_ID, problems);
@@ -127,6 +152,10 @@ public final class ConfigLoader
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
+        if (!baseUrl.getRawPath().replaceAll("/+$", "").endsWith("/v1"))
+            warnings.add(ConfigKey.LITELLM_BASE_URL + "'s path does not end in /v1: clients' /v1/models goes to <base>/models. "
+                + "OpenAI-compatible APIs (LiteLLM included) expect the base URL to end in /v1.");
+
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,

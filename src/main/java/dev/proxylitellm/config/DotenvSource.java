@@ -26,7 +26,7 @@ public final class DotenvSource
      */
     public static ConfigSource read(Path file, boolean required)
     {
-        String name = ".env file " + file;
+        String name = ".env file (" + file + ")";
         if (!Files.isRegularFile(file))
         {
             if (required)

@@ -186,4 +186,50 @@ class ConfigLoaderTest
 
         assertFalse(x.getMessage().contains("secret-value"), x.getMessage());
     }
+
+    @Test
+    void aBaseUrlWhosePathDoesNotEndInV1StartsWithAWarning()
+    {
+        Map<String, String> values = complete();
+        values.put("LITELLM_BASE_URL", "https://llm.example.org/api");
+        ConfigLoader loader = new ConfigLoader(List.of(ConfigSource.ofMap("test", values)));
+
+        loader.load();
+
+        assertEquals(1, loader.warnings().size(), loader.warnings()::toString);
+        assertTrue(loader.warnings().get(0).startsWith("LITELLM_BASE_URL's path does not end in /v1"), loader.warnings()::toString);
+    }
+
+    @Test
+    void aBaseUrlEndingInV1GivesNoWarning()
+    {
+        ConfigLoader loader = new ConfigLoader(List.of(ConfigSource.ofMap("test", complete())));
+
+        loader.load();
+
+        assertEquals(List.of(), loader.warnings());
+    }
+
+    @Test
+    void aMisspeltKeyIsNamedWithTheKeyItMeantButNeverWithItsValue()
+    {
+        Map<String, String> values = complete();
+        values.remove("DS_KEY");
+        values.put("DS_KYE", "typo-secret-value");
+        ConfigLoader loader = new ConfigLoader(List.of(ConfigSource.ofMap("test", values)));
+
+        assertThrows(ConfigException.class, loader::load);
+
+        assertEquals(List.of("DS_KYE is not a setting; did you mean DS_KEY?"), loader.warnings());
+    }
+
+    @Test
+    void theErrorNamesTheSourcesInTheReadmesOrder()
+    {
+        ConfigException x = assertThrows(ConfigException.class, () -> new ConfigLoader(
+            ConfigLoader.standardSources(ConfigSource.ofMap("servlet context parameters", Map.of()))).load());
+
+        assertTrue(x.getMessage().contains("Set keys as JVM system properties, environment variables, .env file (.env), "
+            + "servlet context parameters (highest precedence first)"), x.getMessage());
+    }
 }

@@ -31,7 +31,7 @@ public final class LocalRun
         int port = Integer.parseInt(argument(args, "--port", "8000"));
         String host = argument(args, "--host", "127.0.0.1");
         String contextPath = argument(args, "--context", "");
-        List<ConfigSource> sources = new ArrayList<>(ConfigLoader.standardSources(ConfigSource.ofMap("defaults", Map.of())));
+        List<ConfigSource> sources = new ArrayList<>(ConfigLoader.standardSources());
         if (new ConfigLoader(sources).value(ConfigKey.LITELLM_BASE_URL).isEmpty())
         {
             StubLiteLlm stub = StubLiteLlm.start();
@@ -44,10 +44,35 @@ public final class LocalRun
                 "DS_KEY", "stub-ds-key",
                 "LITELLM_API_KEY", "stub-litellm-key")));
         }
-        EmbeddedProxy proxy = new EmbeddedProxy(sources, host, port, contextPath, true);
+        // Jetty would repeat a configuration error with its stack trace: the webapp's ERROR line says it all.
+        ((ch.qos.logback.classic.Logger)LoggerFactory.getLogger("org.eclipse.jetty.ee10.webapp.WebAppContext"))
+            .setLevel(ch.qos.logback.classic.Level.ERROR);
+        EmbeddedProxy proxy;
+        try
+        {
+            proxy = new EmbeddedProxy(sources, host, port, contextPath, true);
+        }
+        catch (Exception x)
+        {
+            // A configuration problem was logged as one ERROR line naming every key to fix: no stack trace.
+            if (!isConfigurationProblem(x))
+                LOG.error("proxy-litellm did not start: {}", x.toString());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(proxy)));
         LOG.info("proxy-litellm listening: point OpenAI clients at {}", proxy.uri("/v1"));
         Thread.currentThread().join();
+    }
+
+    private static boolean isConfigurationProblem(Throwable failure)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (String.valueOf(t.getMessage()).startsWith("proxy-litellm configuration"))
+                return true;
+        }
+        return false;
     }
 
     private static String argument(String[] args, String name, String fallback)
