@@ -5,6 +5,7 @@ import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.BrokenResponses;
+import dev.proxylitellm.http.ClientAddressHeaders;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.CredentialHeaders;
@@ -234,6 +235,16 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         proxyRequest.headers(headers -> headers.put(RequestIds.HEADER, exchange.requestId()));
         if (ExchangeDebugLog.isEnabled())
             debugLog.forwarding(exchange, clientRequest.getRemoteAddr(), proxyRequest.getURI().toString(), proxyRequest.getHeaders());
+    }
+
+    /** With FORWARD_CLIENT_ADDRESS=false, upstream learns no client address: neither ours nor one a client sent. */
+    @Override
+    protected void addForwardedHeader(HttpServletRequest clientRequest, Request proxyRequest)
+    {
+        if (config.forwardClientAddress())
+            super.addForwardedHeader(clientRequest, proxyRequest);
+        else
+            proxyRequest.headers(ClientAddressHeaders::remove);
     }
 
     /** Jetty's proxy logs several lines per chunk: under Jetty's name, so that only TRACE shows them. */

@@ -25,7 +25,7 @@ public enum ConfigKey
     /** Log file written besides the console; empty turns the file off. */
     LOG_FILE("proxy_litellm.log", false, "Log file besides the console; empty for console only"),
     /** Log line format on the console and in the file. */
-    LOG_FORMAT("text", false, "text: human-readable lines; json: one JSON object per line (logback's JSON encoder)"),
+    LOG_FORMAT("text", false, "text: human-readable lines; json: one JSON object per line, flat typed fields (logstash encoder)"),
     /** Upper bound for opening a TCP (and TLS) connection to upstream. */
     UPSTREAM_CONNECT_TIMEOUT_MS("10000", false, "Connect timeout to upstream, ms"),
     /** Longest silence tolerated from upstream; a reasoning model may think for minutes. */
@@ -54,6 +54,8 @@ public enum ConfigKey
     ALLOWED_CLIENT_CIDRS(null, false, "Comma-separated IPv4/IPv6 CIDRs (or addresses) allowed to call; others get 403"),
     /** Largest request body accepted. */
     MAX_REQUEST_BYTES("536870912", false, "Largest request body, bytes; larger ones get 413 (default 512 MiB)"),
+    /** Whether upstream learns each client's address; some organisations must not pass it on. */
+    FORWARD_CLIENT_ADDRESS("true", false, "true: upstream gets Forwarded: for=<client address> and clients' X-Forwarded-* headers; false: neither"),
     /** Most requests proxied at once; 0 for no limit. */
     MAX_CONCURRENT_REQUESTS("0", false, "Most requests proxied at once, 0 for no limit; beyond it 429 with Retry-After"),
     /** Silence after which a stream gets an SSE comment, so load balancers and the proxy see a live connection. */

@@ -148,6 +148,9 @@ public final class ConfigLoader
         long realtimeMax = positive(ConfigKey.REALTIME_MAX_MESSAGE_BYTES, problems);
         if (realtimeMax > Integer.MAX_VALUE - 8)
             problems.add(ConfigKey.REALTIME_MAX_MESSAGE_BYTES + " is too large");
+        String forwardClientAddress = value(ConfigKey.FORWARD_CLIENT_ADDRESS).orElseThrow().toLowerCase(Locale.ROOT);
+        if (!forwardClientAddress.equals("true") && !forwardClientAddress.equals("false"))
+            problems.add(ConfigKey.FORWARD_CLIENT_ADDRESS + " must be true or false");
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
@@ -159,7 +162,8 @@ public final class ConfigLoader
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
-            logFormat.equals("json"), metrics.equals("true"), metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8));
+            logFormat.equals("json"), metrics.equals("true"), metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
+            forwardClientAddress.equals("true"));
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

@@ -31,6 +31,8 @@ import java.util.List;
  * @param metricsToken the bearer token /metrics requires, or null to fall back to the client keys
  * @param realtimeIdleTimeoutMs silence after which a realtime session is closed
  * @param realtimeMaxMessageBytes the largest realtime message relayed
+ * @param forwardClientAddress whether upstream learns the client's address ({@code Forwarded},
+ *     and the {@code X-Forwarded-*} headers clients send)
  */
 public record ProxyConfig(
     URI baseUrl,
@@ -55,7 +57,8 @@ public record ProxyConfig(
     boolean metricsEnabled,
     String metricsToken,
     long realtimeIdleTimeoutMs,
-    int realtimeMaxMessageBytes)
+    int realtimeMaxMessageBytes,
+    boolean forwardClientAddress)
 {
     public ProxyConfig
     {
@@ -90,6 +93,7 @@ public record ProxyConfig(
             + ", clientKeys=" + clientKeys.size() + ", allowedClientRanges=" + allowedClients.size()
             + ", maxRequestBytes=" + maxRequestBytes + ", maxConcurrentRequests=" + maxConcurrentRequests
             + ", sseKeepAliveMs=" + sseKeepAliveMs + ", logFormat=" + (jsonLogs ? "json" : "text")
+            + ", forwardClientAddress=" + forwardClientAddress
             + ", metrics=" + (!metricsEnabled ? "off" : metricsToken != null ? "token" : clientKeys.isEmpty() ? "open" : "client keys") + "]";
     }
 }

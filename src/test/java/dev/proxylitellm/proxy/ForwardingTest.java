@@ -326,4 +326,31 @@ class ForwardingTest
         assertNull(request.header("User-Agent"));
         assertTrue(request.header("Via").endsWith("proxy-litellm"), request.header("Via"));
     }
+
+    @Test
+    void tellsUpstreamTheClientsAddressInForwardedByDefault() throws Exception
+    {
+        RawHttp.send(proxy.port(), "GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 192.0.2.7\r\nConnection: close\r\n\r\n");
+
+        RecordedRequest request = upstream.takeRequest();
+        assertTrue(request.header("Forwarded").contains("for=\"127.0.0.1\""), request.header("Forwarded"));
+        assertEquals("192.0.2.7", request.header("X-Forwarded-For"));
+    }
+
+    @Test
+    void withForwardClientAddressOffUpstreamLearnsNoClientAddress() throws Exception
+    {
+        java.util.Map<String, String> config = TestConfig.against(upstream, logs.resolve("private.log"));
+        config.put("FORWARD_CLIENT_ADDRESS", "false");
+        try (EmbeddedProxy withheld = EmbeddedProxy.start(config))
+        {
+            RawHttp.send(withheld.port(), "GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 192.0.2.7\r\n"
+                + "X-Real-IP: 192.0.2.7\r\nForwarded: for=192.0.2.7\r\nConnection: close\r\n\r\n");
+
+            RecordedRequest request = upstream.takeRequest();
+            for (String name : java.util.List.of("Forwarded", "X-Forwarded-For", "X-Real-IP"))
+                assertNull(request.header(name), name);
+            assertTrue(request.header("Via").endsWith("proxy-litellm"), request.header("Via"));
+        }
+    }
 }
