@@ -5,6 +5,7 @@ import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.BrokenResponses;
+import dev.proxylitellm.http.ChunkCloser;
 import dev.proxylitellm.http.ClientAddressHeaders;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
@@ -73,6 +74,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private ConcurrencyLimit concurrency;
     private ExchangeMetrics metrics;
     private boolean firstWriteOnContainerThread;
+    private boolean closeEventChunks;
     private OpenAiError tooLarge;
     private FailedExchanges failures;
     private ExchangeDebugLog debugLog;
@@ -89,7 +91,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
         debugLog = new ExchangeDebugLog(credentials.strippedNames());
         failures = new FailedExchanges(metrics, debugLog);
-        firstWriteOnContainerThread = servletConfig.getServletContext().getServerInfo().contains("Tomcat");
+        String server = servletConfig.getServletContext().getServerInfo().toLowerCase(java.util.Locale.ROOT);
+        firstWriteOnContainerThread = server.contains("tomcat");
+        closeEventChunks = server.contains("jetty");
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
             "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
         super.init(new UpstreamClientSettings(servletConfig, config));
@@ -318,6 +322,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         Exchange exchange = exchange(clientRequest);
         EventStreamTracker stream = exchange.eventStream();
         UsageObserver usage = exchange.usageObserver();
+        boolean closeChunks = stream != null && closeEventChunks && ChunkCloser.helps(clientRequest.getHeader("User-Agent"));
         return (input, finished, output) ->
         {
             exchange.addBytesOut(input.remaining());
@@ -330,6 +335,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                     usage.end();
             }
             output.add(input);
+            if (closeChunks && input.hasRemaining() && stream.atEventBoundary())
+                output.add(ChunkCloser.comment());
         };
     }
 

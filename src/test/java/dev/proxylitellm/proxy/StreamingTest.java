@@ -84,6 +84,26 @@ class StreamingTest
         assertTrue(stream.done());
     }
 
+    /** Python's requests/urllib3 hand a chunk over only with its closing CRLF, which Jetty defers to the next write. */
+    @Test
+    void eachEventReachesAClientThatReadsWholeChunksBeforeUpstreamSendsTheNext() throws Exception
+    {
+        HandshakeStream stream = new HandshakeStream(EVENTS);
+        upstream.script(stream.script());
+        String body = "{\"stream\":true}";
+
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.port()))
+        {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "User-Agent: python-requests/2.32.3\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+            assertEquals(EVENTS, stream.readWholeChunks(socket.getInputStream()));
+        }
+        assertTrue(stream.done());
+    }
+
     @Test
     void eventsArriveWithinMillisecondsOfBeingSent() throws Exception
     {

@@ -60,6 +60,59 @@ public final class HandshakeStream
         return seen;
     }
 
+    /**
+     * The client side as Python's urllib3 (and so {@code requests}) reads a chunked response: a
+     * chunk's data is handed over only once the CRLF that closes the chunk has arrived. Reads the
+     * raw response from {@code socket} after its request was sent; returns how many events arrived.
+     */
+    public int readWholeChunks(InputStream raw) throws IOException
+    {
+        String head = readLine(raw);
+        if (head == null || !head.startsWith("HTTP/1.1 200"))
+            throw new IOException("not a 200 response: " + head);
+        for (String line = readLine(raw); line != null && !line.isEmpty(); line = readLine(raw))
+        {
+            // Headers: a chunked body is what this reader is for.
+        }
+        StringBuilder pending = new StringBuilder();
+        int seen = 0;
+        while (true)
+        {
+            String size = readLine(raw);
+            if (size == null)
+                throw new IOException("the response ended before its last chunk");
+            int length = Integer.parseInt(size.trim(), 16);
+            if (length == 0)
+                return seen;
+            byte[] data = raw.readNBytes(length);
+            String crlf = readLine(raw);
+            if (data.length < length || !"".equals(crlf))
+                throw new IOException("a chunk was cut short");
+            pending.append(new String(data, StandardCharsets.UTF_8));
+            int end;
+            while ((end = pending.indexOf("\n")) >= 0)
+            {
+                String line = pending.substring(0, end);
+                pending.delete(0, end + 1);
+                if (line.startsWith("data: {") && seen < events)
+                    received.get(seen++).release();
+                done |= line.equals("data: [DONE]");
+            }
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException
+    {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read())
+        {
+            if (b == '\n')
+                return line.toString().endsWith("\r") ? line.substring(0, line.length() - 1) : line.toString();
+            line.append((char)b);
+        }
+        return line.length() == 0 ? null : line.toString();
+    }
+
     /** Whether the stream ended with {@code data: [DONE]}. */
     public boolean done()
     {
