@@ -3,7 +3,7 @@ package dev.proxylitellm.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 import org.junit.jupiter.api.Test;
 
 class MalformedRequestsTest
@@ -11,13 +11,13 @@ class MalformedRequestsTest
     @Test
     void aBadMessageCarriesItsStatus()
     {
-        assertEquals(400, MalformedRequests.status(new BadMessageException(400, "Bad chunking")));
+        assertEquals(400, MalformedRequests.status(new HttpException.RuntimeException(400, "Bad chunking")));
     }
 
     @Test
     void aBadMessageDeeperInTheCausesCounts()
     {
-        assertEquals(400, MalformedRequests.status(new IOException(new BadMessageException(400, "Bad chunking"))));
+        assertEquals(400, MalformedRequests.status(new IOException(new HttpException.RuntimeException(400, "Bad chunking"))));
     }
 
     @Test
@@ -31,10 +31,10 @@ class MalformedRequestsTest
     void theStatusIsReadByNameNotByClassIdentity() throws Exception
     {
         ClassLoader isolated = new java.net.URLClassLoader(new java.net.URL[] {
-            BadMessageException.class.getProtectionDomain().getCodeSource().getLocation(),
+            HttpException.class.getProtectionDomain().getCodeSource().getLocation(),
             org.eclipse.jetty.util.StringUtil.class.getProtectionDomain().getCodeSource().getLocation(),
             org.eclipse.jetty.io.QuietException.class.getProtectionDomain().getCodeSource().getLocation()}, null);
-        Class<?> foreign = isolated.loadClass(BadMessageException.class.getName());
+        Class<?> foreign = isolated.loadClass(HttpException.RuntimeException.class.getName());
         Throwable failure = (Throwable)foreign.getConstructor(int.class, String.class).newInstance(400, "Bad chunking");
 
         assertEquals(false, failure instanceof org.eclipse.jetty.http.HttpException);
