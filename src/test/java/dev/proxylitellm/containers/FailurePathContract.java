@@ -227,6 +227,36 @@ interface FailurePathContract
         assertTrue(upstream().drainRequests().isEmpty(), "a request with path parameters reached upstream");
     }
 
+    @Test
+    default void eachEventReachesAClientThatReadsWholeChunksBeforeUpstreamSendsTheNext() throws Exception
+    {
+        dev.proxylitellm.support.HandshakeStream stream = new dev.proxylitellm.support.HandshakeStream(4);
+        upstream().script(stream.script());
+        String body = "{\"stream\":true}";
+
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", container().port()))
+        {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /llm/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nUser-Agent: python-requests/2.32.3\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+
+            assertEquals(4, stream.readWholeChunks(socket.getInputStream()));
+        }
+        assertTrue(stream.done());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TRACE /llm/v1/models", "GET /llm/v1/../../x", "GET /llm/v1/%2e%2e/x", "FOO /llm/v1/models"})
+    default void oddRequestsAreRefusedWithoutAStackTrace(String requestLine) throws Exception
+    {
+        RawHttp.RawResponse response = RawHttp.send(container().port(), requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        System.out.println(getClass().getSimpleName() + ": " + requestLine + " -> " + response.status() + " "
+            + response.header("Content-Type") + " " + response.bodyText().replaceAll("\\s+", " ").substring(0, Math.min(120, response.bodyText().length())));
+        assertTrue(response.status() >= 400 && response.status() < 500, response.raw());
+        assertFalse(response.bodyText().contains("Exception") || response.bodyText().contains("\tat "), response.raw());
+    }
+
     private MetricsPage metrics(String context) throws Exception
     {
         return new MetricsPage(HttpClient.newHttpClient().send(HttpRequest.newBuilder(container().uri(context, "/metrics")).build(),
