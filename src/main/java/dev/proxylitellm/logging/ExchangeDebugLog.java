@@ -79,17 +79,24 @@ public final class ExchangeDebugLog
         }
     }
 
+    /**
+     * The headers, credentials last: the line redactor blanks everything after a credential
+     * header's name (it cannot know where the value ends), which then costs no other header.
+     */
     private String headers(HttpFields fields)
     {
-        StringBuilder text = new StringBuilder("[");
+        StringBuilder plain = new StringBuilder();
+        StringBuilder credentials = new StringBuilder();
         for (HttpField field : fields)
         {
-            if (text.length() > 1)
+            boolean secret = credentialHeaders.contains(field.getName().toLowerCase(Locale.ROOT));
+            StringBuilder text = secret ? credentials : plain;
+            if (!text.isEmpty())
                 text.append(", ");
-            String name = field.getName();
-            text.append(name).append(": ");
-            text.append(credentialHeaders.contains(name.toLowerCase(Locale.ROOT)) ? MASK : field.getValue());
+            text.append(field.getName()).append(": ").append(secret ? MASK : field.getValue());
         }
-        return text.append(']').toString();
+        if (!plain.isEmpty() && !credentials.isEmpty())
+            plain.append(", ");
+        return "[" + plain + credentials + "]";
     }
 }
