@@ -34,8 +34,27 @@ final class FailedExchanges
 
     void answer(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange, Throwable failure)
     {
+        boolean locked = exchange.lockClient();
+        try
+        {
+            answerLocked(clientRequest, proxyResponse, exchange, failure);
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
+    }
+
+    private void answerLocked(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange, Throwable failure)
+    {
         if (!exchange.claimResponse())
             return;
+        if (exchange.isContainerDone())
+        {
+            // The container has finished with (and may have recycled) the request: touch nothing.
+            exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+            return;
+        }
         if (exchange.hasClientFailed())
         {
             // The client is gone: nothing more to send, but the async cycle must still end (Jetty
@@ -56,13 +75,13 @@ final class FailedExchanges
         {
             // OpenAI SDKs raise on an error event; clients that ignore it still see the connection break.
             exchange.complete(proxyResponse.getStatus(), outcome);
-            sink.send(exchange.eventStream().separator() + "data: " + error.toJson() + "\n\n", () -> breakOff(clientRequest, proxyResponse));
+            sink.send(exchange.eventStream().separator() + "data: " + error.toJson() + "\n\n", () -> breakOff(clientRequest, proxyResponse, exchange));
             return;
         }
         if (proxyResponse.isCommitted() || exchange.bytesOut() > 0)
         {
             exchange.complete(proxyResponse.getStatus(), outcome);
-            breakOff(clientRequest, proxyResponse);
+            breakOff(clientRequest, proxyResponse, exchange);
             return;
         }
         // Counted and its permit freed before the client can read the error and call again.
@@ -80,10 +99,18 @@ final class FailedExchanges
     }
 
     /** Part of the body is out: only a broken connection tells the client it is incomplete. */
-    private static void breakOff(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
+    private static void breakOff(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange)
     {
-        if (!BrokenResponses.abort(clientRequest, proxyResponse))
-            completeQuietly(clientRequest);
+        boolean locked = exchange.lockClient();
+        try
+        {
+            if (!exchange.isContainerDone() && !BrokenResponses.abort(clientRequest, proxyResponse))
+                completeQuietly(clientRequest);
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
     }
 
     static void completeQuietly(HttpServletRequest clientRequest)

@@ -261,8 +261,25 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         Exchange exchange = exchange(clientRequest);
+        boolean locked = exchange.lockClient();
+        try
+        {
+            if (exchange.isContainerDone() || exchange.hasClientFailed())
+                serverResponse.abort(new EofException("the client connection is gone"));
+            else
+                copyServerResponseHeaders(clientRequest, proxyResponse, serverResponse, exchange);
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
+    }
+
+    private void copyServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse,
+        Exchange exchange)
+    {
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
         exchange.upstreamHeaders(serverResponse.getStatus());
         if (ExchangeDebugLog.isEnabled())
             debugLog.upstreamAnswered(exchange, serverResponse.getStatus(), serverResponse.getHeaders());
@@ -364,10 +381,23 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
         Exchange exchange = exchange(clientRequest);
-        if (!exchange.claimResponse())
-            return;
-        exchange.complete(proxyResponse.getStatus(), Exchange.Outcome.OK);
-        super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+        boolean locked = exchange.lockClient();
+        try
+        {
+            if (!exchange.claimResponse())
+                return;
+            if (exchange.isContainerDone())
+            {
+                exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
+                return;
+            }
+            exchange.complete(proxyResponse.getStatus(), Exchange.Outcome.OK);
+            super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
     }
 
     @Override
@@ -416,9 +446,20 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                 exchange.clientRequestInvalid(new OpenAiError(malformed, OpenAiError.INVALID_REQUEST, "invalid_request_body",
                     "The request body could not be read: it is malformed or larger than allowed."));
             else
-                exchange.clientFailed();
+                exchange.clientFailed(failure);
         }
-        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+        boolean locked = exchange.lockClient();
+        try
+        {
+            if (exchange.isContainerDone())
+                proxyRequest.abort(failure);
+            else
+                super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
     }
 
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException
@@ -460,6 +501,24 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             }
             else if (!started && firstWriteOnContainerThread)
             {
+                handOffFirstWrite(serverResponse, chunk, demander);
+            }
+            else
+            {
+                super.onContent(serverResponse, chunk, demander);
+            }
+        }
+
+        private void handOffFirstWrite(Response serverResponse, Content.Chunk chunk, Runnable demander)
+        {
+            boolean locked = exchange.lockClient();
+            try
+            {
+                if (exchange.isContainerDone())
+                {
+                    serverResponse.abort(new EofException("the client connection is gone"));
+                    return;
+                }
                 // Tomcat expects the first write of a response (which sets its WriteListener) on
                 // one of its own threads: from a client thread, a client abort leaked more often
                 // into the next request served on a recycled processor. Jetty needs no hand-off.
@@ -469,7 +528,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                 {
                     try
                     {
-                        super.onContent(serverResponse, chunk, demander);
+                        GuardedResponseListener.super.onContent(serverResponse, chunk, demander);
                     }
                     finally
                     {
@@ -477,9 +536,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                     }
                 });
             }
-            else
+            finally
             {
-                super.onContent(serverResponse, chunk, demander);
+                exchange.unlockClient(locked);
             }
         }
 
@@ -533,24 +592,49 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             iterate();
         }
 
+        /** Every write and flush to the client happens here, under the exchange's client lock. */
         @Override
         protected Action process() throws Throwable
         {
-            if (exchange.hasClientFailed())
-                throw new EofException("the client connection is gone");
-            if (!started)
+            boolean locked = exchange.lockClient();
+            try
             {
-                started = true;
-                if (contentLength >= 0)
-                    clientRequest.getAsyncContext().getResponse().setContentLengthLong(contentLength);
+                if (exchange.hasClientFailed() || exchange.isContainerDone())
+                    throw new EofException("the client connection is gone");
+                if (!started)
+                {
+                    started = true;
+                    if (contentLength >= 0)
+                        clientRequest.getAsyncContext().getResponse().setContentLengthLong(contentLength);
+                }
+                return super.process();
             }
-            return super.process();
+            finally
+            {
+                exchange.unlockClient(locked);
+            }
+        }
+
+        /** The container's report that writing failed: heard only once no write of ours is under way. */
+        @Override
+        public void onError(Throwable failure)
+        {
+            boolean locked = exchange.lockClient();
+            try
+            {
+                exchange.clientFailed(failure);
+            }
+            finally
+            {
+                exchange.unlockClient(locked);
+            }
+            super.onError(failure);
         }
 
         @Override
         protected void onCompleteFailure(Throwable failure)
         {
-            exchange.clientFailed();
+            exchange.clientFailed(failure);
             super.onCompleteFailure(failure);
             // The failed write may have been the proxy's own (a keep-alive), whose callback aborts nothing.
             exchange.abortUpstream(failure);

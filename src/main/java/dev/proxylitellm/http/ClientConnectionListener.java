@@ -7,7 +7,8 @@ import jakarta.servlet.AsyncListener;
  * Hears from the container what happens to the client's connection. Tomcat reports a client that
  * went away through {@code onError} and may then finish and recycle the request on its own; the
  * upstream request is aborted at once, and the exchange remembers not to touch the recycled
- * objects again.
+ * objects again. Each callback holds the exchange's client lock (see {@link Exchange#lockClient}),
+ * so the container recycles nothing while a write to this client is still under way.
  */
 public final class ClientConnectionListener implements AsyncListener
 {
@@ -21,7 +22,15 @@ public final class ClientConnectionListener implements AsyncListener
     @Override
     public void onComplete(AsyncEvent event)
     {
-        exchange.containerDone();
+        boolean locked = exchange.lockClient();
+        try
+        {
+            exchange.containerDone();
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
         // A safety net: every exchange ends here at the latest, so its log line and permit are never lost.
         exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
     }
@@ -29,14 +38,32 @@ public final class ClientConnectionListener implements AsyncListener
     @Override
     public void onError(AsyncEvent event)
     {
-        exchange.clientFailed();
+        boolean locked = exchange.lockClient();
+        try
+        {
+            exchange.clientFailed(event.getThrowable());
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
         exchange.abortUpstream(event.getThrowable());
     }
 
     @Override
     public void onTimeout(AsyncEvent event)
     {
-        // The proxy sets no async timeout: upstream's idle timeout bounds every exchange.
+        // The proxy sets no async timeout (upstream's idle timeout bounds every exchange); should a
+        // container time out anyway, the request is done with.
+        boolean locked = exchange.lockClient();
+        try
+        {
+            exchange.containerDone();
+        }
+        finally
+        {
+            exchange.unlockClient(locked);
+        }
     }
 
     @Override

@@ -3,9 +3,13 @@ package dev.proxylitellm.http;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.usage.TokenUsage;
 import dev.proxylitellm.usage.UsageObserver;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the proxy records about one client request while it is proxied, for its access log line
@@ -16,6 +20,9 @@ import org.eclipse.jetty.client.Request;
 public final class Exchange
 {
     public static final String ATTRIBUTE = Exchange.class.getName();
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    /** Far longer than any write and flush to a socket takes; only a deadlock would wait this long. */
+    private static final long CLIENT_LOCK_SECONDS = 5;
 
     /** How an exchange ended, as the access log reports it. */
     public enum Outcome
@@ -40,6 +47,7 @@ public final class Exchange
     private volatile int status;
     private volatile Outcome outcome;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final ReentrantLock clientLock = new ReentrantLock();
     private final AtomicBoolean responded = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile Runnable onFinish;
@@ -142,6 +150,40 @@ public final class Exchange
     }
 
     /**
+     * Takes the exchange's client lock, held around every write and flush to the client response
+     * and around the container's error and completion callbacks. On Tomcat a writer that is not a
+     * container thread can still be inside {@code flush()} when the container, told of the I/O
+     * error, completes and recycles the request: the exception recorded after that lands on the
+     * next connection's response and cuts its stream. Holding the callbacks until the writer has
+     * left lets the container recycle only afterwards. Bounded, so that a lock cycle with the
+     * container can only delay, never hang: after {@value #CLIENT_LOCK_SECONDS} s it goes on
+     * without the lock and says so.
+     *
+     * @return whether the lock was taken, for {@link #unlockClient}
+     */
+    public boolean lockClient()
+    {
+        try
+        {
+            if (clientLock.tryLock(CLIENT_LOCK_SECONDS, TimeUnit.SECONDS))
+                return true;
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("{} {}: waited {} s for the client response lock (held by another thread); going on without it",
+            method, path, CLIENT_LOCK_SECONDS);
+        return false;
+    }
+
+    public void unlockClient(boolean locked)
+    {
+        if (locked)
+            clientLock.unlock();
+    }
+
+    /**
      * Records that the container has finished with the client request (completed it, or given
      * up on it after an I/O error): from now on its request and response objects may be recycled
      * and must not be touched.
@@ -171,6 +213,13 @@ public final class Exchange
     public void clientFailed()
     {
         clientFailed = true;
+    }
+
+    /** Records that the client failed with {@code failure}, as the container or a write reported it. */
+    public void clientFailed(Throwable failure)
+    {
+        clientFailed = true;
+        SharedFailures.note(this, failure);
     }
 
     /** Records that the client's request body was malformed, so the client gets {@code error}. */

@@ -257,6 +257,28 @@ interface FailurePathContract
         assertFalse(response.bodyText().contains("Exception") || response.bodyText().contains("\tat "), response.raw());
     }
 
+    @Test
+    default void aResetStreamNeverCutsTheNextClientsStream() throws Exception
+    {
+        upstream().script(dev.proxylitellm.support.ResetThenStream.script());
+
+        List<String> cut = dev.proxylitellm.support.ResetThenStream.run(container().port(), "/llm/v1/chat/completions", 200, 1);
+
+        System.out.println(getClass().getSimpleName() + ": reset-then-stream, one pair at a time: " + (200 - cut.size()) + "/200 whole");
+        assertEquals(List.of(), cut);
+    }
+
+    @Test
+    default void resetStreamsNeverCutOtherClientsStreamsTwentyPairsAtATime() throws Exception
+    {
+        upstream().script(dev.proxylitellm.support.ResetThenStream.script());
+
+        List<String> cut = dev.proxylitellm.support.ResetThenStream.run(container().port(), "/llm/v1/chat/completions", 200, 20);
+
+        System.out.println(getClass().getSimpleName() + ": reset-then-stream, 20 pairs at a time: " + (200 - cut.size()) + "/200 whole");
+        assertEquals(List.of(), cut);
+    }
+
     private MetricsPage metrics(String context) throws Exception
     {
         return new MetricsPage(HttpClient.newHttpClient().send(HttpRequest.newBuilder(container().uri(context, "/metrics")).build(),
