@@ -2,9 +2,9 @@ package dev.proxylitellm;
 
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
-import dev.proxylitellm.http.InvalidTargetException;
-import dev.proxylitellm.http.PathCheck;
 import dev.proxylitellm.http.JsonResponses;
+import dev.proxylitellm.target.InvalidTargetException;
+import dev.proxylitellm.target.PathCheck;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

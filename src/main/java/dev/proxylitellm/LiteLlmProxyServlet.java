@@ -4,25 +4,26 @@ import dev.proxylitellm.access.ClientAccessFilter;
 import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
-import dev.proxylitellm.http.BrokenResponses;
-import dev.proxylitellm.http.ChunkCloser;
-import dev.proxylitellm.http.ClientAddressHeaders;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
-import dev.proxylitellm.http.CredentialHeaders;
-import dev.proxylitellm.http.EventSink;
-import dev.proxylitellm.http.EventStreamTracker;
-import dev.proxylitellm.http.SseKeepAlive;
 import dev.proxylitellm.http.Exchange;
-import dev.proxylitellm.http.InvalidTargetException;
+import dev.proxylitellm.http.MalformedRequests;
 import dev.proxylitellm.http.RequestIds;
-import dev.proxylitellm.metrics.ExchangeMetrics;
-import dev.proxylitellm.usage.UsageObserver;
-import dev.proxylitellm.http.TargetRewriter;
-import dev.proxylitellm.http.UpstreamClientSettings;
-import dev.proxylitellm.http.UpstreamRoute;
-import dev.proxylitellm.http.UpstreamTls;
 import dev.proxylitellm.logging.ExchangeDebugLog;
+import dev.proxylitellm.metrics.ExchangeMetrics;
+import dev.proxylitellm.stream.BrokenResponses;
+import dev.proxylitellm.stream.ChunkCloser;
+import dev.proxylitellm.stream.EventSink;
+import dev.proxylitellm.stream.EventStreamTracker;
+import dev.proxylitellm.stream.SseKeepAlive;
+import dev.proxylitellm.target.InvalidTargetException;
+import dev.proxylitellm.target.TargetRewriter;
+import dev.proxylitellm.upstream.ClientAddressHeaders;
+import dev.proxylitellm.upstream.CredentialHeaders;
+import dev.proxylitellm.upstream.UpstreamClientSettings;
+import dev.proxylitellm.upstream.UpstreamRoute;
+import dev.proxylitellm.upstream.UpstreamTls;
+import dev.proxylitellm.usage.UsageObserver;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
@@ -35,20 +36,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
-import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientConnectionFactory;
+import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Callback;
-import dev.proxylitellm.http.MalformedRequests;
 
 /**
  * The reverse proxy: forwards {@code <ctx>/v1/*} to {@code LITELLM_BASE_URL} with the
@@ -73,7 +73,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private CredentialHeaders credentials;
     private ConcurrencyLimit concurrency;
     private ExchangeMetrics metrics;
-    private boolean firstWriteOnContainerThread;
     private boolean closeEventChunks;
     private OpenAiError tooLarge;
     private FailedExchanges failures;
@@ -92,7 +91,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         debugLog = new ExchangeDebugLog(credentials.strippedNames());
         failures = new FailedExchanges(metrics, debugLog);
         String server = servletConfig.getServletContext().getServerInfo().toLowerCase(java.util.Locale.ROOT);
-        firstWriteOnContainerThread = server.contains("tomcat");
         closeEventChunks = server.contains("jetty");
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
             "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
@@ -485,12 +483,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         private GuardedResponseListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse)
         {
             super(clientRequest, proxyResponse);
-            this.clientRequest = clientRequest;
             this.exchange = exchange(clientRequest);
         }
-
-        private final HttpServletRequest clientRequest;
-        private boolean started;
 
         @Override
         public void onContent(Response serverResponse, Content.Chunk chunk, Runnable demander)
@@ -499,46 +493,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             {
                 serverResponse.abort(new EofException("the client connection is gone"));
             }
-            else if (!started && firstWriteOnContainerThread)
-            {
-                handOffFirstWrite(serverResponse, chunk, demander);
-            }
             else
             {
                 super.onContent(serverResponse, chunk, demander);
-            }
-        }
-
-        private void handOffFirstWrite(Response serverResponse, Content.Chunk chunk, Runnable demander)
-        {
-            boolean locked = exchange.lockClient();
-            try
-            {
-                if (exchange.isContainerDone())
-                {
-                    serverResponse.abort(new EofException("the client connection is gone"));
-                    return;
-                }
-                // Tomcat expects the first write of a response (which sets its WriteListener) on
-                // one of its own threads: from a client thread, a client abort leaked more often
-                // into the next request served on a recycled processor. Jetty needs no hand-off.
-                started = true;
-                chunk.retain();
-                clientRequest.getAsyncContext().start(() ->
-                {
-                    try
-                    {
-                        GuardedResponseListener.super.onContent(serverResponse, chunk, demander);
-                    }
-                    finally
-                    {
-                        chunk.release();
-                    }
-                });
-            }
-            finally
-            {
-                exchange.unlockClient(locked);
             }
         }
 
@@ -628,7 +585,11 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             {
                 exchange.unlockClient(locked);
             }
-            super.onError(failure);
+            // The client is gone: stop upstream now, not when the writer next runs (a silent stream
+            // would otherwise keep generating until upstream's next bytes). And end the writer
+            // whatever its state: the base class's failed() throws when no write is pending.
+            exchange.abortUpstream(failure);
+            abort(failure);
         }
 
         @Override

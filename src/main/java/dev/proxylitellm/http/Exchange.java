@@ -1,6 +1,8 @@
 package dev.proxylitellm.http;
 
 import dev.proxylitellm.errors.OpenAiError;
+import dev.proxylitellm.stream.EventSink;
+import dev.proxylitellm.stream.EventStreamTracker;
 import dev.proxylitellm.usage.TokenUsage;
 import dev.proxylitellm.usage.UsageObserver;
 import java.util.concurrent.TimeUnit;

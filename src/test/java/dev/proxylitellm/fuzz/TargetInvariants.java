@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.proxylitellm.http.InvalidTargetException;
-import dev.proxylitellm.http.QueryRewriter;
-import dev.proxylitellm.http.TargetRewriter;
+import dev.proxylitellm.target.InvalidTargetException;
+import dev.proxylitellm.target.QueryRewriter;
+import dev.proxylitellm.target.TargetRewriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.proxylitellm.http.QueryRewriter;
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.TestConfig;
+import dev.proxylitellm.target.QueryRewriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

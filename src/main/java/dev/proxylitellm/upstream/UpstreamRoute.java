@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.upstream;
 
 import java.net.URI;
 import java.net.URLDecoder;

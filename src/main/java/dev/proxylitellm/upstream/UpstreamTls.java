@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.upstream;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;

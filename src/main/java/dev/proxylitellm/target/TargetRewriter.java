@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.target;
 
 import dev.proxylitellm.errors.OpenAiError;
 import java.net.URI;

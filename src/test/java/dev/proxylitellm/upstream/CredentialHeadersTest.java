@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.stream;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

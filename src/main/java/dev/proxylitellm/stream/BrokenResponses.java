@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.stream;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.stream;
 
+import dev.proxylitellm.http.Exchange;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.thread.Scheduler;
 

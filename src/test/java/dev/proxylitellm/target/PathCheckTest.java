@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.target;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

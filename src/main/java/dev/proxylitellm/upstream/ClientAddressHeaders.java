@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.upstream;
 
 import java.util.List;
 import org.eclipse.jetty.http.HttpFields;

@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.upstream;
 
 import dev.proxylitellm.config.ProxyConfig;
 import jakarta.servlet.ServletConfig;

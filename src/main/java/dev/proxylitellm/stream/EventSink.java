@@ -1,4 +1,4 @@
-package dev.proxylitellm.http;
+package dev.proxylitellm.stream;
 
 /** Where the proxy's own bytes for a streamed response go, in order with upstream's. */
 public interface EventSink
