@@ -103,6 +103,30 @@ interface FailurePathContract
         assertEquals(List.of(200), statuses.stream().distinct().toList(), "statuses: " + statuses);
     }
 
+    @Test
+    default void aCallRightAfterTwoSlowCallsAtTheLimitIsAdmitted() throws Exception
+    {
+        upstream().script((request, exchange) ->
+        {
+            Thread.sleep(request.bodyText().contains("slow") ? 500 : 0);
+            Scripts.json(200, "{\"ok\":true}").respond(request, exchange);
+        });
+        List<Integer> thirds = new ArrayList<>();
+        for (int round = 0; round < 5; round++)
+        {
+            List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+            for (int i = 0; i < 2; i++)
+                slow.add(HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(container().uri(LIMITED, "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"slow\":true}")).build(), HttpResponse.BodyHandlers.ofString()));
+            for (CompletableFuture<HttpResponse<String>> call : slow)
+                assertEquals(200, call.get(10, TimeUnit.SECONDS).statusCode());
+            thirds.add(HttpClient.newHttpClient().send(HttpRequest.newBuilder(container().uri(LIMITED, "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+
+        assertEquals(List.of(200, 200, 200, 200, 200), thirds);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/llm", JSON, DEBUG, DEBUG_JSON})
     default void everyRequestIsCountedOnceInEveryLogMode(String context) throws Exception
