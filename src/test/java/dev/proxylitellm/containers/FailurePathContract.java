@@ -281,25 +281,15 @@ interface FailurePathContract
         assertFalse(response.bodyText().contains("Exception") || response.bodyText().contains("\tat "), response.raw());
     }
 
-    @Test
-    default void aResetStreamNeverCutsTheNextClientsStream() throws Exception
+    @ParameterizedTest(name = "{0} pair(s) at a time")
+    @ValueSource(ints = {1, 20})
+    default void aResetStreamNeverCutsAnotherClientsStream(int atATime) throws Exception
     {
         upstream().script(dev.proxylitellm.support.ResetThenStream.script());
 
-        List<String> cut = dev.proxylitellm.support.ResetThenStream.run(container().port(), "/llm/v1/chat/completions", 200, 1);
+        List<String> cut = dev.proxylitellm.support.ResetThenStream.run(container().port(), "/llm/v1/chat/completions", 200, atATime);
 
-        System.out.println(getClass().getSimpleName() + ": reset-then-stream, one pair at a time: " + (200 - cut.size()) + "/200 whole");
-        assertEquals(List.of(), cut);
-    }
-
-    @Test
-    default void resetStreamsNeverCutOtherClientsStreamsTwentyPairsAtATime() throws Exception
-    {
-        upstream().script(dev.proxylitellm.support.ResetThenStream.script());
-
-        List<String> cut = dev.proxylitellm.support.ResetThenStream.run(container().port(), "/llm/v1/chat/completions", 200, 20);
-
-        System.out.println(getClass().getSimpleName() + ": reset-then-stream, 20 pairs at a time: " + (200 - cut.size()) + "/200 whole");
+        System.out.println(getClass().getSimpleName() + ": reset-then-stream, " + atATime + " pair(s) at a time: " + (200 - cut.size()) + "/200 whole");
         assertEquals(List.of(), cut);
     }
 

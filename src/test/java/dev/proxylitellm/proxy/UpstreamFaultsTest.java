@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.TestConfig;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,15 +42,8 @@ class UpstreamFaultsTest
         {
             try (Socket socket = server.accept())
             {
-                InputStream in = socket.getInputStream();
-                int matched = 0;
-                while (matched < 4)
-                {
-                    int b = in.read();
-                    if (b < 0)
-                        return;
-                    matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-                }
+                if (!RawHttp.skipRequestHead(socket.getInputStream()))
+                    return;
                 OutputStream out = socket.getOutputStream();
                 out.write(reply);
                 out.flush();

@@ -1,7 +1,6 @@
 package dev.proxylitellm.support;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -118,16 +117,8 @@ public final class DeadUpstreams
         {
             try (socket)
             {
-                InputStream in = socket.getInputStream();
-                int matched = 0;
-                while (matched < 4)
-                {
-                    int b = in.read();
-                    if (b < 0)
-                        return;
-                    matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
-                }
-                socket.setSoLinger(true, 0);
+                if (RawHttp.skipRequestHead(socket.getInputStream()))
+                    socket.setSoLinger(true, 0);
             }
             catch (IOException ignored)
             {

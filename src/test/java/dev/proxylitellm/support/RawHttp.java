@@ -72,6 +72,20 @@ public final class RawHttp
         }
     }
 
+    /** Reads a request's head up to its blank line; false when the connection ended first. */
+    public static boolean skipRequestHead(InputStream in) throws IOException
+    {
+        int matched = 0;
+        while (matched < 4)
+        {
+            int b = in.read();
+            if (b < 0)
+                return false;
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+        }
+        return true;
+    }
+
     /** Reads one response; stops at its end (length or last chunk) or when the connection closes. */
     public static RawResponse read(InputStream in) throws IOException
     {
