@@ -9,7 +9,6 @@ import dev.proxylitellm.support.EmbeddedProxy;
 import dev.proxylitellm.support.FakeUpstream;
 import dev.proxylitellm.support.RawHttp;
 import dev.proxylitellm.support.TestConfig;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
