@@ -30,8 +30,8 @@ public enum ConfigKey
     UPSTREAM_CONNECT_TIMEOUT_MS("10000", false, "Connect timeout to upstream, ms"),
     /** Longest silence tolerated from upstream; a reasoning model may think for minutes. */
     UPSTREAM_IDLE_TIMEOUT_MS("300000", false, "Longest upstream silence before 504, ms"),
-    /** Connections to upstream; each streamed response holds one for its whole length. */
-    UPSTREAM_MAX_CONNECTIONS("4096", false, "Max connections to upstream (one per concurrent stream)"),
+    /** Connections to upstream; each streamed response holds one for its whole length, so by default the open-file limit is the bound. */
+    UPSTREAM_MAX_CONNECTIONS("auto", false, "Max connections to upstream (one per concurrent stream); auto: half the process's open-file limit, at least 4096"),
     /** A {@code .env} file to read instead of {@code ./.env}. */
     DOTENV_FILE(null, false, "A .env file to read instead of ./.env"),
     /** Forward proxy for upstream calls; wins over the *_PROXY variables; {@code none} turns proxying off. */

@@ -122,7 +122,8 @@ public final class ConfigLoader
         String logFile = logFile();
         long connectTimeout = positive(ConfigKey.UPSTREAM_CONNECT_TIMEOUT_MS, problems);
         long idleTimeout = positive(ConfigKey.UPSTREAM_IDLE_TIMEOUT_MS, problems);
-        long maxConnections = positive(ConfigKey.UPSTREAM_MAX_CONNECTIONS, problems);
+        long maxConnections = value(ConfigKey.UPSTREAM_MAX_CONNECTIONS).orElseThrow().equalsIgnoreCase("auto")
+            ? OpenFiles.upstreamConnections(OpenFiles.limit()) : positive(ConfigKey.UPSTREAM_MAX_CONNECTIONS, problems);
         if (maxConnections > Integer.MAX_VALUE)
             problems.add(ConfigKey.UPSTREAM_MAX_CONNECTIONS + " is too large");
         if (dsKey != null && !headerValueIsSafe(dsKey))

@@ -232,4 +232,29 @@ class ConfigLoaderTest
         assertTrue(x.getMessage().contains("Set keys as JVM system properties, environment variables, .env file (.env), "
             + "servlet context parameters (highest precedence first)"), x.getMessage());
     }
+
+    @Test
+    void byDefaultTheOpenFileLimitNotThePoolBoundsUpstreamConnections()
+    {
+        ProxyConfig config = load(complete());
+
+        assertEquals(OpenFiles.upstreamConnections(OpenFiles.limit()), config.maxConnections());
+        assertTrue(config.maxConnections() >= 4096);
+    }
+
+    @Test
+    void anExplicitUpstreamConnectionCapIsKept()
+    {
+        Map<String, String> values = complete();
+        values.put("UPSTREAM_MAX_CONNECTIONS", "100");
+
+        assertEquals(100, load(values).maxConnections());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000, 4096", "20000, 10000", "1048576, 524288"})
+    void automaticConnectionsAreHalfTheOpenFileLimitAndAtLeast4096(long openFiles, int connections)
+    {
+        assertEquals(connections, OpenFiles.upstreamConnections(openFiles));
+    }
 }
