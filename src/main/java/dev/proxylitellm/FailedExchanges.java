@@ -113,7 +113,7 @@ final class FailedExchanges
         }
     }
 
-    static void completeQuietly(HttpServletRequest clientRequest)
+    private static void completeQuietly(HttpServletRequest clientRequest)
     {
         try
         {

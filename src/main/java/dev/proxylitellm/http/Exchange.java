@@ -211,13 +211,7 @@ public final class Exchange
         bytesIn += count;
     }
 
-    /** Records that writing to the client failed: the client went away. */
-    public void clientFailed()
-    {
-        clientFailed = true;
-    }
-
-    /** Records that the client failed with {@code failure}, as the container or a write reported it. */
+    /** Records that the client went away, with the {@code failure} the container or a write reported. */
     public void clientFailed(Throwable failure)
     {
         clientFailed = true;
