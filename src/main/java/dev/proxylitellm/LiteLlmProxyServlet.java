@@ -8,6 +8,7 @@ import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.MalformedRequests;
+import dev.proxylitellm.http.RequestBounds;
 import dev.proxylitellm.http.RequestIds;
 import dev.proxylitellm.logging.ExchangeDebugLog;
 import dev.proxylitellm.metrics.ExchangeMetrics;
@@ -76,6 +77,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private boolean closeEventChunks;
     private OpenAiError tooLarge;
     private FailedExchanges failures;
+    private RequestBounds bounds;
     private ExchangeDebugLog debugLog;
 
     @Override
@@ -90,6 +92,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
         debugLog = new ExchangeDebugLog(credentials.strippedNames());
         failures = new FailedExchanges(metrics, debugLog);
+        bounds = new RequestBounds(config.maxRequestTargetBytes(), config.maxHeaderBytes());
         String server = servletConfig.getServletContext().getServerInfo().toLowerCase(java.util.Locale.ROOT);
         closeEventChunks = server.contains("jetty");
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
@@ -139,6 +142,13 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         {
             proxyResponse.setHeader("Allow", ALLOW);
             reject(proxyResponse, exchange, METHOD_NOT_ALLOWED);
+            return;
+        }
+        OpenAiError outOfBounds = bounds.check(clientRequest);
+        if (outOfBounds != null)
+        {
+            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            reject(proxyResponse, exchange, outOfBounds);
             return;
         }
         if (clientRequest.getContentLengthLong() > config.maxRequestBytes())

@@ -54,6 +54,10 @@ public enum ConfigKey
     ALLOWED_CLIENT_CIDRS(null, false, "Comma-separated IPv4/IPv6 CIDRs (or addresses) allowed to call; others get 403"),
     /** Largest request body accepted. */
     MAX_REQUEST_BYTES("536870912", false, "Largest request body, bytes; larger ones get 413 (default 512 MiB)"),
+    /** Largest header section accepted, whatever the container would let through. */
+    MAX_HEADER_BYTES("65536", false, "Largest request header section (names and values), bytes; larger ones get 431"),
+    /** Longest request target (path and query) accepted, whatever the container would let through. */
+    MAX_REQUEST_TARGET_BYTES("8192", false, "Longest request target (path and query), bytes; longer ones get 414"),
     /** Whether upstream learns each client's address; some organisations must not pass it on. */
     FORWARD_CLIENT_ADDRESS("true", false, "true: upstream gets Forwarded: for=<client address> and clients' X-Forwarded-* headers; false: neither"),
     /** Most requests proxied at once; 0 for no limit. */

@@ -136,6 +136,8 @@ public final class ConfigLoader
         ClientKeys clientKeys = clientKeys(problems);
         List<Cidr> allowedClients = allowedClients(problems);
         long maxRequestBytes = positive(ConfigKey.MAX_REQUEST_BYTES, problems);
+        long maxHeaderBytes = positive(ConfigKey.MAX_HEADER_BYTES, problems);
+        long maxTargetBytes = positive(ConfigKey.MAX_REQUEST_TARGET_BYTES, problems);
         long maxConcurrent = nonNegative(ConfigKey.MAX_CONCURRENT_REQUESTS, problems);
         long sseKeepAlive = nonNegative(ConfigKey.SSE_KEEPALIVE_MS, problems);
         String logFormat = value(ConfigKey.LOG_FORMAT).orElseThrow().toLowerCase(Locale.ROOT);
@@ -164,7 +166,8 @@ public final class ConfigLoader
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
             logFormat.equals("json"), metrics.equals("true"), metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
-            forwardClientAddress.equals("true"));
+            forwardClientAddress.equals("true"), (int)Math.min(maxHeaderBytes, Integer.MAX_VALUE),
+            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE));
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

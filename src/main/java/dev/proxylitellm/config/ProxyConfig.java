@@ -31,6 +31,8 @@ import java.util.List;
  * @param metricsToken the bearer token /metrics requires, or null to fall back to the client keys
  * @param realtimeIdleTimeoutMs silence after which a realtime session is closed
  * @param realtimeMaxMessageBytes the largest realtime message relayed
+ * @param maxHeaderBytes the largest request header section accepted
+ * @param maxRequestTargetBytes the longest request target accepted
  * @param forwardClientAddress whether upstream learns the client's address ({@code Forwarded},
  *     and the {@code X-Forwarded-*} headers clients send)
  */
@@ -58,7 +60,9 @@ public record ProxyConfig(
     String metricsToken,
     long realtimeIdleTimeoutMs,
     int realtimeMaxMessageBytes,
-    boolean forwardClientAddress)
+    boolean forwardClientAddress,
+    int maxHeaderBytes,
+    int maxRequestTargetBytes)
 {
     public ProxyConfig
     {
@@ -93,7 +97,8 @@ public record ProxyConfig(
             + ", clientKeys=" + clientKeys.size() + ", allowedClientRanges=" + allowedClients.size()
             + ", maxRequestBytes=" + maxRequestBytes + ", maxConcurrentRequests=" + maxConcurrentRequests
             + ", sseKeepAliveMs=" + sseKeepAliveMs + ", logFormat=" + (jsonLogs ? "json" : "text")
-            + ", forwardClientAddress=" + forwardClientAddress
+            + ", forwardClientAddress=" + forwardClientAddress + ", maxHeaderBytes=" + maxHeaderBytes
+            + ", maxRequestTargetBytes=" + maxRequestTargetBytes
             + ", metrics=" + (!metricsEnabled ? "off" : metricsToken != null ? "token" : clientKeys.isEmpty() ? "open" : "client keys") + "]";
     }
 }

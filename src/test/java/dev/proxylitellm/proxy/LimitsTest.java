@@ -131,4 +131,47 @@ class LimitsTest
             assertEquals(List.of(200), statuses.stream().distinct().toList(), "statuses: " + statuses);
         }
     }
+
+    @Test
+    void aHeaderSectionLargerThanMaxHeaderBytesIsA431AndNothingGoesUpstream() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start(); EmbeddedProxy proxy = EmbeddedProxy.start(config(upstream, "MAX_HEADER_BYTES", "1024")))
+        {
+            RawHttp.RawResponse response = RawHttp.send(proxy.port(), "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(1100)
+                + "\r\nConnection: close\r\n\r\n");
+
+            assertOpenAiError(431, "request_header_fields_too_large", response.status(), response.header("Content-Type"), response.bodyText());
+            assertTrue(upstream.drainRequests().isEmpty());
+        }
+    }
+
+    @Test
+    void aHeaderSectionWithinMaxHeaderBytesPasses() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start(); EmbeddedProxy proxy = EmbeddedProxy.start(config(upstream, "MAX_HEADER_BYTES", "1024")))
+        {
+            RawHttp.RawResponse response = RawHttp.send(proxy.port(), "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(900)
+                + "\r\nConnection: close\r\n\r\n");
+
+            assertEquals(200, response.status(), response.raw());
+            assertEquals("a".repeat(900), upstream.takeRequest().header("X-Big"));
+        }
+    }
+
+    @Test
+    void aRequestTargetLongerThanMaxRequestTargetBytesIsA414AndNothingGoesUpstream() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start();
+             EmbeddedProxy proxy = EmbeddedProxy.start(config(upstream, "MAX_REQUEST_TARGET_BYTES", "256")))
+        {
+            RawHttp.RawResponse longOne = RawHttp.send(proxy.port(), "GET /v1/models?q=" + "b".repeat(250) + " HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+            RawHttp.RawResponse shortOne = RawHttp.send(proxy.port(), "GET /v1/models?q=" + "b".repeat(200) + " HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+
+            assertOpenAiError(414, "uri_too_long", longOne.status(), longOne.header("Content-Type"), longOne.bodyText());
+            assertEquals(200, shortOne.status(), shortOne.raw());
+            assertEquals(1, upstream.drainRequests().size(), "the long target was forwarded");
+        }
+    }
 }
