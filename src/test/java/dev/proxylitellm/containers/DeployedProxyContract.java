@@ -78,7 +78,8 @@ abstract class DeployedProxyContract implements FailurePathContract
             deployment(UNRESOLVABLE, DeadUpstreams.unresolvable().toString(), LLM_KEY, FAULTS_LOG),
             deployment(CONNECT_TIMEOUT, blackhole.baseUrl().toString(), LLM_KEY, FAULTS_LOG, "UPSTREAM_CONNECT_TIMEOUT_MS", "500"),
             deployment(RESET, resetting.baseUrl().toString(), LLM_KEY, FAULTS_LOG),
-            deployment(LIMITED, live, LLM_KEY, "limited.log", "MAX_CONCURRENT_REQUESTS", "2"),
+            deployment(LIMITED, live, LLM_KEY, "limited.log", "MAX_CONCURRENT_REQUESTS", "2", "MAX_HEADER_BYTES", "2048",
+                "MAX_REQUEST_TARGET_BYTES", "512"),
             deployment(JSON, live, LLM_KEY, "json.log", "LOG_FORMAT", "json"),
             deployment(DEBUG, live, LLM_KEY, "debug.log", "LOG_LEVEL", "DEBUG"),
             deployment(DEBUG_JSON, live, LLM_KEY, "debug-json.log", "LOG_LEVEL", "DEBUG", "LOG_FORMAT", "json"));

@@ -104,6 +104,24 @@ interface FailurePathContract
     }
 
     @Test
+    default void theWarsOwnTargetAndHeaderBoundsHoldInEveryContainer() throws Exception
+    {
+        upstream().script(Scripts.json(200, "{\"ok\":true}"));
+        upstream().drainRequests();
+
+        RawHttp.RawResponse target = RawHttp.send(container().port(), "GET " + LIMITED + "/v1/models?q=" + "b".repeat(600)
+            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        RawHttp.RawResponse headers = RawHttp.send(container().port(), "GET " + LIMITED + "/v1/models HTTP/1.1\r\nHost: localhost\r\n"
+            + "X-Big: " + "a".repeat(3000) + "\r\nConnection: close\r\n\r\n");
+
+        assertEquals(414, target.status(), target.raw());
+        assertTrue(target.bodyText().contains("\"code\":\"uri_too_long\""), target.raw());
+        assertEquals(431, headers.status(), headers.raw());
+        assertTrue(headers.bodyText().contains("\"code\":\"request_header_fields_too_large\""), headers.raw());
+        assertTrue(upstream().drainRequests().isEmpty(), "a request outside the bounds reached upstream");
+    }
+
+    @Test
     default void aCallRightAfterTwoSlowCallsAtTheLimitIsAdmitted() throws Exception
     {
         upstream().script((request, exchange) ->
