@@ -34,15 +34,7 @@ final class FailedExchanges
 
     void answer(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange, Throwable failure)
     {
-        boolean locked = exchange.lockClient();
-        try
-        {
-            answerLocked(clientRequest, proxyResponse, exchange, failure);
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        exchange.withClientLock(() -> answerLocked(clientRequest, proxyResponse, exchange, failure));
     }
 
     private void answerLocked(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange, Throwable failure)
@@ -101,16 +93,11 @@ final class FailedExchanges
     /** Part of the body is out: only a broken connection tells the client it is incomplete. */
     private static void breakOff(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange)
     {
-        boolean locked = exchange.lockClient();
-        try
+        exchange.withClientLock(() ->
         {
             if (!exchange.isContainerDone() && !BrokenResponses.abort(clientRequest, proxyResponse))
                 completeQuietly(clientRequest);
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        });
     }
 
     private static void completeQuietly(HttpServletRequest clientRequest)

@@ -270,18 +270,13 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
         Exchange exchange = exchange(clientRequest);
-        boolean locked = exchange.lockClient();
-        try
+        exchange.withClientLock(() ->
         {
             if (exchange.isContainerDone() || exchange.hasClientFailed())
                 serverResponse.abort(new EofException("the client connection is gone"));
             else
                 copyServerResponseHeaders(clientRequest, proxyResponse, serverResponse, exchange);
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        });
     }
 
     private void copyServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse,
@@ -389,8 +384,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
     {
         Exchange exchange = exchange(clientRequest);
-        boolean locked = exchange.lockClient();
-        try
+        exchange.withClientLock(() ->
         {
             if (!exchange.claimResponse())
                 return;
@@ -401,11 +395,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             }
             exchange.complete(proxyResponse.getStatus(), Exchange.Outcome.OK);
             super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        });
     }
 
     @Override
@@ -456,18 +446,13 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             else
                 exchange.clientFailed(failure);
         }
-        boolean locked = exchange.lockClient();
-        try
+        exchange.withClientLock(() ->
         {
             if (exchange.isContainerDone())
                 proxyRequest.abort(failure);
             else
                 super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        });
     }
 
     private void reject(HttpServletResponse proxyResponse, Exchange exchange, OpenAiError error) throws IOException
@@ -586,15 +571,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         @Override
         public void onError(Throwable failure)
         {
-            boolean locked = exchange.lockClient();
-            try
-            {
-                exchange.clientFailed(failure);
-            }
-            finally
-            {
-                exchange.unlockClient(locked);
-            }
+            exchange.withClientLock(() -> exchange.clientFailed(failure));
             // The client is gone: stop upstream now, not when the writer next runs (a silent stream
             // would otherwise keep generating until upstream's next bytes). And end the writer
             // whatever its state: the base class's failed() throws when no write is pending.

@@ -63,7 +63,7 @@ public final class UpstreamFailures
 
     private static boolean isCause(Throwable failure, Class<?> type)
     {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause())
+        for (Throwable t : Causes.of(failure))
         {
             if (type.isInstance(t))
                 return true;

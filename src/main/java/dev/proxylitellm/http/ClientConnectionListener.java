@@ -22,15 +22,7 @@ public final class ClientConnectionListener implements AsyncListener
     @Override
     public void onComplete(AsyncEvent event)
     {
-        boolean locked = exchange.lockClient();
-        try
-        {
-            exchange.containerDone();
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        exchange.withClientLock(exchange::containerDone);
         // A safety net: every exchange ends here at the latest, so its log line and permit are never lost.
         exchange.complete(exchange.upstreamStatus(), Exchange.Outcome.CLIENT_ABORT);
     }
@@ -38,15 +30,7 @@ public final class ClientConnectionListener implements AsyncListener
     @Override
     public void onError(AsyncEvent event)
     {
-        boolean locked = exchange.lockClient();
-        try
-        {
-            exchange.clientFailed(event.getThrowable());
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        exchange.withClientLock(() -> exchange.clientFailed(event.getThrowable()));
         exchange.abortUpstream(event.getThrowable());
     }
 
@@ -55,15 +39,7 @@ public final class ClientConnectionListener implements AsyncListener
     {
         // The proxy sets no async timeout (upstream's idle timeout bounds every exchange); should a
         // container time out anyway, the request is done with.
-        boolean locked = exchange.lockClient();
-        try
-        {
-            exchange.containerDone();
-        }
-        finally
-        {
-            exchange.unlockClient(locked);
-        }
+        exchange.withClientLock(exchange::containerDone);
     }
 
     @Override

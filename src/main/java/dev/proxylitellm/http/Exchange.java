@@ -1,5 +1,6 @@
 package dev.proxylitellm.http;
 
+import dev.proxylitellm.errors.Causes;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.stream.EventSink;
 import dev.proxylitellm.stream.EventStreamTracker;
@@ -185,6 +186,20 @@ public final class Exchange
             clientLock.unlock();
     }
 
+    /** Runs {@code action} holding the client lock (see {@link #lockClient}). */
+    public void withClientLock(Runnable action)
+    {
+        boolean locked = lockClient();
+        try
+        {
+            action.run();
+        }
+        finally
+        {
+            unlockClient(locked);
+        }
+    }
+
     /**
      * Records that the container has finished with the client request (completed it, or given
      * up on it after an I/O error): from now on its request and response objects may be recycled
@@ -291,12 +306,7 @@ public final class Exchange
     public boolean isUpstreamFailure(Throwable failure)
     {
         Throwable upstream = upstreamFailure;
-        for (Throwable t = failure; upstream != null && t != null; t = t.getCause() == t ? null : t.getCause())
-        {
-            if (t == upstream)
-                return true;
-        }
-        return false;
+        return upstream != null && Causes.of(failure).contains(upstream);
     }
 
     /** The status the client got, once complete; 0 when none was sent. */

@@ -1,5 +1,6 @@
 package dev.proxylitellm.http;
 
+import dev.proxylitellm.errors.Causes;
 import java.lang.reflect.Method;
 
 /**
@@ -21,7 +22,7 @@ public final class MalformedRequests
     /** The 4xx status for a failure (or one of its causes) that says the request was malformed, or -1. */
     public static int status(Throwable failure)
     {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause())
+        for (Throwable cause : Causes.of(failure))
         {
             if (cause.getClass().getName().equals(TOMCAT_BAD_REQUEST))
                 return 400;

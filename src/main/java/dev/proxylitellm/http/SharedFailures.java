@@ -1,5 +1,6 @@
 package dev.proxylitellm.http;
 
+import dev.proxylitellm.errors.Causes;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -26,7 +27,7 @@ final class SharedFailures
     {
         if (failure == null || !LOG.isDebugEnabled())
             return;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause())
+        for (Throwable t : Causes.of(failure))
         {
             String first = FIRST_SEEN.putIfAbsent(t, exchange.requestId());
             if (first != null && !first.equals(exchange.requestId()))
