@@ -38,11 +38,17 @@ public final class AccessLog
         if (!LOG.isInfoEnabled())
             return;
         // The line is written on whichever thread ended the exchange, so the id is put there too.
+        withRequestId(exchange.requestId(), () -> write(exchange));
+    }
+
+    /** Runs {@code action} with {@code requestId} in the MDC, then restores what the thread had. */
+    static void withRequestId(String requestId, Runnable action)
+    {
         String previous = MDC.get(REQUEST_ID);
-        MDC.put(REQUEST_ID, exchange.requestId());
+        MDC.put(REQUEST_ID, requestId);
         try
         {
-            write(exchange);
+            action.run();
         }
         finally
         {

@@ -7,7 +7,6 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The proxy's own story of each request at {@code LOG_LEVEL=DEBUG}, a few lines whatever the
@@ -18,7 +17,6 @@ import org.slf4j.MDC;
 public final class ExchangeDebugLog
 {
     private static final Logger LOG = LoggerFactory.getLogger("dev.proxylitellm.exchange");
-    private static final String MASK = "[REDACTED]";
 
     private final Set<String> credentialHeaders;
 
@@ -62,21 +60,8 @@ public final class ExchangeDebugLog
 
     private void log(Exchange exchange, String format, Object... arguments)
     {
-        if (!LOG.isDebugEnabled())
-            return;
-        String previous = MDC.get(AccessLog.REQUEST_ID);
-        MDC.put(AccessLog.REQUEST_ID, exchange.requestId());
-        try
-        {
-            LOG.debug(format, arguments);
-        }
-        finally
-        {
-            if (previous == null)
-                MDC.remove(AccessLog.REQUEST_ID);
-            else
-                MDC.put(AccessLog.REQUEST_ID, previous);
-        }
+        if (LOG.isDebugEnabled())
+            AccessLog.withRequestId(exchange.requestId(), () -> LOG.debug(format, arguments));
     }
 
     /**
@@ -93,7 +78,7 @@ public final class ExchangeDebugLog
             StringBuilder text = secret ? credentials : plain;
             if (!text.isEmpty())
                 text.append(", ");
-            text.append(field.getName()).append(": ").append(secret ? MASK : field.getValue());
+            text.append(field.getName()).append(": ").append(secret ? SecretRedactor.MASK : field.getValue());
         }
         if (!plain.isEmpty() && !credentials.isEmpty())
             plain.append(", ");
