@@ -143,17 +143,13 @@ public final class ConfigLoader
         String logFormat = value(ConfigKey.LOG_FORMAT).orElseThrow().toLowerCase(Locale.ROOT);
         if (!logFormat.equals("text") && !logFormat.equals("json"))
             problems.add(ConfigKey.LOG_FORMAT + " must be text or json");
-        String metrics = value(ConfigKey.METRICS_ENABLED).orElseThrow().toLowerCase(Locale.ROOT);
-        if (!metrics.equals("true") && !metrics.equals("false"))
-            problems.add(ConfigKey.METRICS_ENABLED + " must be true or false");
+        boolean metrics = trueOrFalse(ConfigKey.METRICS_ENABLED, problems);
         String metricsToken = value(ConfigKey.METRICS_TOKEN).orElse(null);
         long realtimeIdle = positive(ConfigKey.REALTIME_IDLE_TIMEOUT_MS, problems);
         long realtimeMax = positive(ConfigKey.REALTIME_MAX_MESSAGE_BYTES, problems);
         if (realtimeMax > Integer.MAX_VALUE - 8)
             problems.add(ConfigKey.REALTIME_MAX_MESSAGE_BYTES + " is too large");
-        String forwardClientAddress = value(ConfigKey.FORWARD_CLIENT_ADDRESS).orElseThrow().toLowerCase(Locale.ROOT);
-        if (!forwardClientAddress.equals("true") && !forwardClientAddress.equals("false"))
-            problems.add(ConfigKey.FORWARD_CLIENT_ADDRESS + " must be true or false");
+        boolean forwardClientAddress = trueOrFalse(ConfigKey.FORWARD_CLIENT_ADDRESS, problems);
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
         if (!problems.isEmpty())
@@ -165,8 +161,8 @@ public final class ConfigLoader
         return new ProxyConfig(baseUrl, appId, dsKey, liteLlmApiKey, keyHeader, logLevel, logFile,
             connectTimeout, idleTimeout, (int)maxConnections, upstreamProxy, trustAnchors, http2.equals("auto"),
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
-            logFormat.equals("json"), metrics.equals("true"), metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
-            forwardClientAddress.equals("true"), (int)Math.min(maxHeaderBytes, Integer.MAX_VALUE),
+            logFormat.equals("json"), metrics, metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
+            forwardClientAddress, (int)Math.min(maxHeaderBytes, Integer.MAX_VALUE),
             (int)Math.min(maxTargetBytes, Integer.MAX_VALUE));
     }
 
@@ -320,6 +316,14 @@ public final class ConfigLoader
             problems.add(invalid);
             return null;
         }
+    }
+
+    private boolean trueOrFalse(ConfigKey key, List<String> problems)
+    {
+        String value = value(key).orElseThrow().toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false"))
+            problems.add(key + " must be true or false");
+        return value.equals("true");
     }
 
     private long positive(ConfigKey key, List<String> problems)
