@@ -524,6 +524,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         private final Exchange exchange;
         private final long contentLength;
         private boolean started;
+        /** Set while process() waits for the container's onWritePossible() after a false isReady(). */
+        private final java.util.concurrent.atomic.AtomicBoolean awaitingWritePossible = new java.util.concurrent.atomic.AtomicBoolean();
 
         private ClientWriter(HttpServletRequest clientRequest, Response serverResponse)
         {
@@ -558,13 +560,38 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                     started = true;
                     if (contentLength >= 0)
                         clientRequest.getAsyncContext().getResponse().setContentLengthLong(contentLength);
+                    // An event stream's headers go out at once, so the client knows its status before the
+                    // first token. This also spends Open Liberty's habit of ignoring the first flush of a
+                    // response, which would otherwise hold the first event back until the second.
+                    ServletOutputStream output = clientRequest.getAsyncContext().getResponse().getOutputStream();
+                    if (exchange.eventStream() != null && output.isReady())
+                        output.flush();
                 }
+                // The base class writes on whatever thread brought upstream's bytes, trusting the
+                // isReady() it called after the previous write. Open Liberty allows a non-blocking
+                // write only on the thread whose isReady() last returned true (else SRVE0918E, and
+                // the stream ends cleanly after its first piece): ask on this thread, just before
+                // writing. When not ready, onWritePossible() iterates again.
+                awaitingWritePossible.set(true);
+                if (!clientRequest.getAsyncContext().getResponse().getOutputStream().isReady())
+                    return Action.IDLE;
+                awaitingWritePossible.set(false);
                 return super.process();
             }
             finally
             {
                 exchange.unlockClient(locked);
             }
+        }
+
+        /** After a false isReady() in process() no write is pending: the base class would complete one. */
+        @Override
+        public void onWritePossible()
+        {
+            if (awaitingWritePossible.compareAndSet(true, false))
+                iterate();
+            else
+                super.onWritePossible();
         }
 
         /** The container's report that writing failed: heard only once no write of ours is under way. */

@@ -31,7 +31,7 @@ public class RealtimeServlet extends HttpServlet
     private static final OpenAiError NOT_AN_UPGRADE = new OpenAiError(426, OpenAiError.INVALID_REQUEST, "upgrade_required",
         "/v1/realtime speaks WebSocket: connect with a WebSocket client.");
     private static final OpenAiError NO_WEBSOCKET = new OpenAiError(501, OpenAiError.INVALID_REQUEST, "websocket_unavailable",
-        "This server has no WebSocket support enabled (on Jetty, add the ee10-websocket-jakarta module).");
+        "This server offers no WebSocket upgrade to web applications (on Jetty, add the ee10-websocket-jakarta module; on Open Liberty, a websocket feature).");
 
     private transient TargetRewriter targets;
     private transient UpstreamSessions sessions;
@@ -61,7 +61,7 @@ public class RealtimeServlet extends HttpServlet
             return;
         }
         Object container = getServletContext().getAttribute(SERVER_CONTAINER);
-        if (container == null)
+        if (container == null || !RealtimeUpgrade.supported(container))
         {
             ErrorResponses.write(response, NO_WEBSOCKET);
             return;

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * each log mode.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DeployedProxyContract implements FailurePathContract
+abstract class DeployedProxyContract implements FailurePathContract, LargeBodiesContract
 {
     static final String DS_KEY = "it-ds-secret-4f1c";
     static final String APP_ID = "app-from-system-property";

@@ -32,11 +32,17 @@ public abstract class ServletContainer implements AutoCloseable
 
     protected ServletContainer(Path home, String name) throws IOException
     {
+        this(home, name, Path.of(System.getProperty("proxy.war", "target/proxy-litellm.war")));
+    }
+
+    /** @param war the WAR to deploy: the jakarta one, or the javax one for Servlet 4.0 servers */
+    protected ServletContainer(Path home, String name, Path war) throws IOException
+    {
         if (!Files.isDirectory(home))
             throw new IllegalStateException(home + " is missing: run the container tests through 'mvn verify'");
         this.home = home;
         this.base = Files.createDirectories(Path.of("target", "it", name + "-" + System.nanoTime())).toAbsolutePath();
-        this.war = Path.of(System.getProperty("proxy.war", "target/proxy-litellm.war")).toAbsolutePath();
+        this.war = war.toAbsolutePath();
         this.port = freePort();
         this.output = base.resolve("console.log");
     }
@@ -47,6 +53,12 @@ public abstract class ServletContainer implements AutoCloseable
     /** The command line that starts the container, with {@code systemProperties} as -D options. */
     protected abstract List<String> command(Map<String, String> systemProperties);
 
+    /** Environment variables the container's own launcher needs. */
+    protected Map<String, String> launchEnvironment()
+    {
+        return Map.of();
+    }
+
     /** Prepares and starts the container, and waits until every context in {@code ready} answers /healthz. */
     public void start(List<Deployment> deployments, Map<String, String> environment, Map<String, String> systemProperties,
         List<String> ready) throws Exception
@@ -56,6 +68,7 @@ public abstract class ServletContainer implements AutoCloseable
             .directory(base.toFile())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());
+        builder.environment().putAll(launchEnvironment());
         builder.environment().putAll(environment);
         process = builder.start();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -126,9 +139,21 @@ public abstract class ServletContainer implements AutoCloseable
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** The javax copy of the WAR that the build makes for Servlet 4.0 servers. */
+    public static Path javaxWar()
+    {
+        return Path.of(System.getProperty("proxy.javax.war", "target/proxy-litellm-javax.war"));
+    }
+
     protected static String java()
     {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** The JDK running the tests, for servers whose launch script looks for JAVA_HOME. */
+    protected static String javaHome()
+    {
+        return Path.of(java()).toAbsolutePath().getParent().getParent().toString();
     }
 
     protected static String xml(String text)
@@ -136,7 +161,7 @@ public abstract class ServletContainer implements AutoCloseable
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    private static int freePort() throws IOException
+    protected static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))
         {

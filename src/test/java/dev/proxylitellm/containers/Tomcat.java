@@ -20,6 +20,12 @@ public final class Tomcat extends ServletContainer
         super(Path.of(System.getProperty(homeProperty, "missing-" + homeProperty)), homeProperty);
     }
 
+    /** @param war the WAR to deploy (the javax one for Tomcat 9) */
+    public Tomcat(String homeProperty, Path war) throws IOException
+    {
+        super(Path.of(System.getProperty(homeProperty, "missing-" + homeProperty)), homeProperty, war);
+    }
+
     @Override
     protected void prepare(List<Deployment> deployments) throws Exception
     {

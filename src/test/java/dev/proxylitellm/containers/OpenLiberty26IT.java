@@ -1,0 +1,25 @@
+package dev.proxylitellm.containers;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** The WAR in a stock Open Liberty 26 (WebSphere Liberty) with the servlet-6.0 and websocket-2.1 features. */
+class OpenLiberty26IT extends DeployedProxyContract
+{
+    @Override
+    ServletContainer newContainer() throws Exception
+    {
+        return new Liberty();
+    }
+
+    @Override
+    String containerStartedMessage()
+    {
+        return "CWWKF0011I";
+    }
+
+    @BeforeAll
+    void start() throws Exception
+    {
+        startContainer();
+    }
+}
