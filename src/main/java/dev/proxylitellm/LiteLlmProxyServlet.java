@@ -65,6 +65,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         "The proxy forwards only " + ALLOW + ".");
     private static final OpenAiError TOO_MANY_REQUESTS = new OpenAiError(429, OpenAiError.INVALID_REQUEST, "too_many_requests",
         "The proxy is handling as many requests as it is allowed to; retry shortly.");
+    private static final OpenAiError SERVER_TOO_LARGE = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
+        "The request body is larger than this server accepts (on WildFly, raise the HTTP listener's max-post-size).");
     private static final String REJECTION_ATTRIBUTE = LiteLlmProxyServlet.class.getName() + ".rejection";
     private static final String SERVLET_PATH = "/v1";
     private static final int EVENT_STREAM_BUFFER_BYTES = 4096;
@@ -440,7 +442,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         if (exchange.invalidClientRequest() == null)
         {
             int malformed = MalformedRequests.status(failure);
-            if (malformed > 0)
+            if (malformed == 413)
+                exchange.clientRequestInvalid(SERVER_TOO_LARGE);
+            else if (malformed > 0)
                 exchange.clientRequestInvalid(new OpenAiError(malformed, OpenAiError.INVALID_REQUEST, "invalid_request_body",
                     "The request body could not be read: it is malformed or larger than allowed."));
             else

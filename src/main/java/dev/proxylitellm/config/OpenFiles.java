@@ -1,7 +1,8 @@
 package dev.proxylitellm.config;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * The process's open-file limit, which bounds how many streams one instance can carry: each
@@ -16,11 +17,24 @@ final class OpenFiles
     {
     }
 
+    /**
+     * Read as an attribute of the platform MBean, not through {@code com.sun.management}'s
+     * interface: WildFly's module system hides that package from deployments (the WAR then failed
+     * to deploy with {@code NoClassDefFoundError}).
+     */
     static long limit()
     {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0)
-            return unix.getMaxFileDescriptorCount();
+        try
+        {
+            Object limit = ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME), "MaxFileDescriptorCount");
+            if (limit instanceof Long count && count > 0)
+                return count;
+        }
+        catch (JMException | RuntimeException notUnix)
+        {
+            // No such attribute on this platform: assume the usual limit below.
+        }
         return UNKNOWN_LIMIT;
     }
 

@@ -6,14 +6,19 @@ import java.lang.reflect.Method;
 /**
  * Tells a request body the container found malformed (a bad chunk, say) from a client that left,
  * by the container's own exception: Jetty's {@code HttpException} (such as
- * {@code BadMessageException}) with its 4xx code, or Tomcat's {@code BadRequestException}. Both
- * are matched by name, whichever class loader defined them: in the Jetty distribution the
+ * {@code BadMessageException}) with its 4xx code, Tomcat's {@code BadRequestException}, or
+ * Undertow's (WildFly) {@code RequestTooBigException} for a body over its {@code max-post-size}
+ * (413) and {@code MalformedMessageException}, or Open Liberty's {@code IllegalHttpBodyException}.
+ * All are matched by name, whichever class loader defined them: in the Jetty distribution the
  * server's exception is not the class this WAR carries, so {@code instanceof} fails there.
  */
 public final class MalformedRequests
 {
     private static final String HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
     private static final String TOMCAT_BAD_REQUEST = "org.apache.coyote.BadRequestException";
+    private static final String UNDERTOW_TOO_BIG = "io.undertow.server.RequestTooBigException";
+    private static final String UNDERTOW_MALFORMED = "io.undertow.util.MalformedMessageException";
+    private static final String LIBERTY_ILLEGAL_BODY = "com.ibm.wsspi.http.channel.exception.IllegalHttpBodyException";
 
     private MalformedRequests()
     {
@@ -24,8 +29,11 @@ public final class MalformedRequests
     {
         for (Throwable cause : Causes.of(failure))
         {
-            if (cause.getClass().getName().equals(TOMCAT_BAD_REQUEST))
+            String name = cause.getClass().getName();
+            if (name.equals(TOMCAT_BAD_REQUEST) || name.equals(UNDERTOW_MALFORMED) || name.equals(LIBERTY_ILLEGAL_BODY))
                 return 400;
+            if (name.equals(UNDERTOW_TOO_BIG))
+                return 413;
             int code = code(cause);
             if (code >= 400 && code < 500)
                 return code;

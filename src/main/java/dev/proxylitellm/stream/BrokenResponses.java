@@ -1,6 +1,8 @@
 package dev.proxylitellm.stream;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -12,6 +14,9 @@ import java.lang.reflect.Constructor;
  * {@code sendError(-1)}; Tomcat refuses that once the response is committed, but closes the
  * connection at once when a servlet throws its {@code CloseNowException} after commit, quietly.
  * So on Tomcat the request is dispatched back to the servlet, which calls {@link #rethrow}.
+ * Undertow (WildFly) has neither: its exchange's connection is closed, found by reflection.
+ * Open Liberty offers no way at all; there the response ends cleanly (an event stream still
+ * carries its error event).
  */
 public final class BrokenResponses
 {
@@ -36,11 +41,36 @@ public final class BrokenResponses
         }
         catch (IOException | IllegalStateException refused)
         {
-            if (!request.isAsyncStarted())
+            if (closeUndertowConnection(request))
+                return false;
+            // Only Tomcat turns an exception thrown after commit into a broken connection; other
+            // servers (Open Liberty) log it at length and end the response cleanly all the same.
+            if (CLOSE_NOW == null || !request.isAsyncStarted())
                 return false;
             request.setAttribute(ATTRIBUTE, Boolean.TRUE);
             request.getAsyncContext().dispatch();
             return true;
+        }
+    }
+
+    /** Closes the connection under an Undertow request ({@code HttpServerExchange.getConnection().close()}); false elsewhere. */
+    private static boolean closeUndertowConnection(ServletRequest request)
+    {
+        ServletRequest unwrapped = request;
+        while (unwrapped instanceof ServletRequestWrapper wrapper)
+            unwrapped = wrapper.getRequest();
+        if (!unwrapped.getClass().getName().startsWith("io.undertow."))
+            return false;
+        try
+        {
+            Object exchange = unwrapped.getClass().getMethod("getExchange").invoke(unwrapped);
+            Object connection = exchange.getClass().getMethod("getConnection").invoke(exchange);
+            connection.getClass().getMethod("close").invoke(connection);
+            return true;
+        }
+        catch (ReflectiveOperationException | RuntimeException | LinkageError notPossible)
+        {
+            return false;
         }
     }
 

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.proxylitellm.support.DeadUpstreams;
 import dev.proxylitellm.support.DepartingClient;
+import dev.proxylitellm.support.FakeRealtimeUpstream;
 import dev.proxylitellm.support.FakeUpstream;
+import dev.proxylitellm.support.WebSocketClient;
 import dev.proxylitellm.support.HandshakeStream;
 import dev.proxylitellm.support.FakeUpstream.RecordedRequest;
 import dev.proxylitellm.support.Scripts;
@@ -48,6 +50,7 @@ abstract class DeployedProxyContract implements FailurePathContract, LargeBodies
     final FakeUpstream upstream = FakeUpstream.start();
     final DeadUpstreams.Blackhole blackhole = blackhole();
     final DeadUpstreams.Resetting resetting = resetting();
+    final FakeRealtimeUpstream realtimeUpstream = FakeRealtimeUpstream.start();
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     ServletContainer container;
 
@@ -82,7 +85,8 @@ abstract class DeployedProxyContract implements FailurePathContract, LargeBodies
                 "MAX_REQUEST_TARGET_BYTES", "512"),
             deployment(JSON, live, LLM_KEY, "json.log", "LOG_FORMAT", "json"),
             deployment(DEBUG, live, LLM_KEY, "debug.log", "LOG_LEVEL", "DEBUG"),
-            deployment(DEBUG_JSON, live, LLM_KEY, "debug-json.log", "LOG_LEVEL", "DEBUG", "LOG_FORMAT", "json"));
+            deployment(DEBUG_JSON, live, LLM_KEY, "debug-json.log", "LOG_LEVEL", "DEBUG", "LOG_FORMAT", "json"),
+            deployment(REALTIME, realtimeUpstream.baseUrl().toString(), LLM_KEY, "realtime.log"));
         container.start(deployments,
             Map.of("DS_KEY", DS_KEY, "DS_APP_ID", "app-from-environment"),
             Map.of("DS_APP_ID", APP_ID),
@@ -124,7 +128,7 @@ abstract class DeployedProxyContract implements FailurePathContract, LargeBodies
     @AfterAll
     void stop() throws Exception
     {
-        try (upstream; blackhole; resetting)
+        try (upstream; blackhole; resetting; realtimeUpstream)
         {
             if (container != null)
                 container.close();
@@ -275,6 +279,74 @@ abstract class DeployedProxyContract implements FailurePathContract, LargeBodies
             Thread.sleep(50);
         }
         throw new AssertionError("'" + text + "' was not logged to " + file);
+    }
+
+    /** Whether this server can upgrade a servlet request to WebSocket (all of them here, Tomcat 9 through its own method). */
+    boolean upgradesWebSockets()
+    {
+        return true;
+    }
+
+    @Test
+    void relaysARealtimeSessionBothWaysWithItsCredentials() throws Exception
+    {
+        java.net.URI uri = java.net.URI.create(container.uri(REALTIME, "/v1/realtime?model=m").toString().replaceFirst("^http", "ws"));
+        if (!upgradesWebSockets())
+        {
+            java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> WebSocketClient.connect(uri, Map.of()));
+            HttpResponse<?> answer = ((java.net.http.WebSocketHandshakeException)refused.getCause()).getResponse();
+            assertEquals(501, answer.statusCode());
+            assertTrue(String.valueOf(answer.body()).contains("websocket_unavailable"), String.valueOf(answer.body()));
+            return;
+        }
+
+        WebSocketClient socket = WebSocketClient.connect(uri, Map.of("OpenAI-Beta", "realtime=v1"), "realtime");
+
+        FakeRealtimeUpstream.Handshake handshake = realtimeUpstream.takeHandshake();
+        assertEquals("model=m&app_id=" + APP_ID, handshake.query());
+        assertEquals(DS_KEY, handshake.header("Authorization"));
+        assertEquals("Bearer " + LLM_KEY, handshake.header("X-LiteLLM-Key"));
+        assertEquals("realtime", socket.socket().getSubprotocol());
+        socket.sendText("{\"type\":\"session.update\"}");
+        assertEquals("{\"type\":\"session.update\"}", socket.next());
+        byte[] audio = new byte[64 * 1024];
+        new java.util.Random(3).nextBytes(audio);
+        socket.sendBinary(audio);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(audio, (byte[])socket.next());
+        socket.socket().sendClose(4002, "done here").get(10, TimeUnit.SECONDS);
+        jakarta.websocket.CloseReason seen = realtimeUpstream.awaitClose(10);
+        assertNotNull(seen, "upstream saw no close");
+        assertEquals(4002, seen.getCloseCode().getCode());
+    }
+
+    @Test
+    void noLogTheServerWritesHoldsACredential() throws Exception
+    {
+        upstream.script(Scripts.json(200, "{\"ok\":true}"));
+        for (String context : List.of("", "/llm", JSON, DEBUG, DEBUG_JSON, RESET, LIMITED))
+        {
+            client.send(HttpRequest.newBuilder(container.uri(context, "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + DS_KEY).header("X-LiteLLM-Key", "Bearer " + LLM_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        awaitLogged(container.logFile("debug.log"), "POST /debug/v1/chat/completions 200");
+
+        List<java.nio.file.Path> logs;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(container.base()))
+        {
+            logs = files.filter(java.nio.file.Files::isRegularFile)
+                .filter(file -> file.toString().matches(".*\\.(log|txt|out)(\\.\\d+)?$"))
+                .filter(file -> !file.toString().contains("/deployments/") && !file.toString().contains("/apps/")).toList();
+        }
+        assertTrue(logs.size() >= 4, "found too few logs: " + logs);
+        for (java.nio.file.Path log : logs)
+        {
+            String text = java.nio.file.Files.readString(log, StandardCharsets.ISO_8859_1);
+            for (String secret : List.of(DS_KEY, ROOT_KEY, LLM_KEY))
+                assertTrue(!text.contains(secret), "a credential is in " + log);
+        }
+        System.out.println(getClass().getSimpleName() + ": no credential in " + logs.size() + " log files");
     }
 
     @Test

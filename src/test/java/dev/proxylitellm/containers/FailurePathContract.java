@@ -44,6 +44,7 @@ interface FailurePathContract
     String JSON = "/json";
     String DEBUG = "/debug";
     String DEBUG_JSON = "/debugjson";
+    String REALTIME = "/realtime";
     String FAULTS_LOG = "faults.log";
 
     ServletContainer container();
@@ -225,7 +226,18 @@ interface FailurePathContract
         assertEquals(200, response.status());
         assertTrue(response.bodyText().startsWith(Scripts.chunkEvent(0, "partial") + Scripts.chunkEvent(1, "answer")), response.bodyText());
         assertTrue(response.bodyText().endsWith("\"code\":\"upstream_error\"}}\n\n"), response.bodyText());
-        assertFalse(response.complete(), "the cut stream ended as if complete:\n" + response.raw());
+        if (breaksCutResponses())
+            assertFalse(response.complete(), "the cut stream ended as if complete:\n" + response.raw());
+    }
+
+    /**
+     * Whether the WAR can break the connection of a response already under way. Open Liberty has
+     * no way to (no sendError(-1), no close on an exception after commit, no reachable
+     * connection): a cut event stream there ends cleanly after its error event.
+     */
+    default boolean breaksCutResponses()
+    {
+        return true;
     }
 
     /**

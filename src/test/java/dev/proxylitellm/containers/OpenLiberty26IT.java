@@ -17,6 +17,12 @@ class OpenLiberty26IT extends DeployedProxyContract
         return "CWWKF0011I";
     }
 
+    @Override
+    public boolean breaksCutResponses()
+    {
+        return false;
+    }
+
     @BeforeAll
     void start() throws Exception
     {

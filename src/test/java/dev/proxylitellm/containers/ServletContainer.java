@@ -115,6 +115,12 @@ public abstract class ServletContainer implements AutoCloseable
         return base.resolve(name);
     }
 
+    /** The container's base directory: its configuration, logs and working directory. */
+    public Path base()
+    {
+        return base;
+    }
+
     public Path consoleFile()
     {
         return output;

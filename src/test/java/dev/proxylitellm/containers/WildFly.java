@@ -36,6 +36,8 @@ public final class WildFly extends ServletContainer
         Path standaloneXml = configuration.resolve("standalone.xml");
         String standalone = Files.readString(standaloneXml)
             .replace("<location name=\"/\" handler=\"welcome-content\"/>", "")
+            // As the README tells operators: Undertow's default max-post-size (10 MiB) is below audio uploads.
+            .replace("<http-listener name=\"default\" ", "<http-listener name=\"default\" max-post-size=\"1073741824\" ")
             .replace("port=\"4712\"", "port=\"" + freePort() + "\"")
             .replace("port=\"4713\"", "port=\"" + freePort() + "\"");
         Files.writeString(standaloneXml, standalone);
