@@ -7,6 +7,7 @@ import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.Exchange;
+import dev.proxylitellm.http.HonestBodyEnd;
 import dev.proxylitellm.http.MalformedRequests;
 import dev.proxylitellm.http.RequestBounds;
 import dev.proxylitellm.http.RequestIds;
@@ -25,6 +26,7 @@ import dev.proxylitellm.upstream.UpstreamClientSettings;
 import dev.proxylitellm.upstream.UpstreamRoute;
 import dev.proxylitellm.upstream.UpstreamTls;
 import dev.proxylitellm.usage.UsageObserver;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
@@ -77,6 +79,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private ConcurrencyLimit concurrency;
     private ExchangeMetrics metrics;
     private boolean closeEventChunks;
+    private boolean honestBodyEnd;
     private OpenAiError tooLarge;
     private FailedExchanges failures;
     private RequestBounds bounds;
@@ -97,6 +100,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         bounds = new RequestBounds(config.maxRequestTargetBytes(), config.maxHeaderBytes());
         String server = servletConfig.getServletContext().getServerInfo().toLowerCase(java.util.Locale.ROOT);
         closeEventChunks = server.contains("jetty");
+        honestBodyEnd = HonestBodyEnd.needed(server);
         tooLarge = new OpenAiError(413, OpenAiError.INVALID_REQUEST, "request_too_large",
             "The request body is larger than this proxy accepts (" + config.maxRequestBytes() + " bytes).");
         super.init(new UpstreamClientSettings(servletConfig, config));
@@ -360,6 +364,22 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             if (closeChunks && input.hasRemaining() && stream.atEventBoundary())
                 output.add(ChunkCloser.comment());
         };
+    }
+
+    @Override
+    protected ReadListener newProxyReadListener(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Request proxyRequest,
+        AsyncRequestContent content)
+    {
+        if (!honestBodyEnd)
+            return super.newProxyReadListener(clientRequest, proxyResponse, proxyRequest, content);
+        try
+        {
+            return super.newProxyReadListener(new HonestBodyEnd(clientRequest), proxyResponse, proxyRequest, content);
+        }
+        catch (IOException x)
+        {
+            throw new java.io.UncheckedIOException(x);
+        }
     }
 
     @Override

@@ -122,6 +122,35 @@ interface FailurePathContract
         assertTrue(upstream().drainRequests().isEmpty(), "a request outside the bounds reached upstream");
     }
 
+    /**
+     * A bare CR in a header value must never reach upstream inside a header. Tomcat and Jetty
+     * refuse the request (400); Undertow (WildFly) and Open Liberty take the CR for a line break
+     * and hand the webapp two ordinary headers, which it cannot tell from two the client sent.
+     */
+    @Test
+    default void aBareCarriageReturnNeverReachesUpstreamInsideAHeader() throws Exception
+    {
+        upstream().script(Scripts.json(200, "{\"ok\":true}"));
+        upstream().drainRequests();
+
+        RawHttp.RawResponse response = RawHttp.send(container().port(), "GET /llm/v1/models HTTP/1.1\r\nHost: localhost\r\n"
+            + "X-Note: a\rInjected: yes\r\nConnection: close\r\n\r\n");
+
+        List<FakeUpstream.RecordedRequest> forwarded = upstream().drainRequests();
+        System.out.println(getClass().getSimpleName() + ": a bare CR in a header value -> " + response.status()
+            + (forwarded.isEmpty() ? ", nothing upstream" : ", upstream got " + forwarded.get(0).headers().stream()
+                .filter(field -> field.is("X-Note") || field.is("Injected")).toList()));
+        if (response.status() == 400)
+        {
+            assertTrue(forwarded.isEmpty(), "a refused request reached upstream");
+            return;
+        }
+        assertEquals(200, response.status(), response.raw());
+        for (org.eclipse.jetty.http.HttpField field : forwarded.get(0).headers())
+            assertTrue(!field.getName().matches(".*[\\r\\n\\x00].*") && !field.getValue().matches("(?s).*[\\r\\n\\x00].*"),
+                "upstream got a header with CR, LF or NUL: " + field);
+    }
+
     @Test
     default void aCallRightAfterTwoSlowCallsAtTheLimitIsAdmitted() throws Exception
     {

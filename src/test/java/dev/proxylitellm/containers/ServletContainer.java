@@ -38,12 +38,23 @@ public abstract class ServletContainer implements AutoCloseable
     /** @param war the WAR to deploy: the jakarta one, or the javax one for Servlet 4.0 servers */
     protected ServletContainer(Path home, String name, Path war) throws IOException
     {
+        this(home, name, war, freePort());
+    }
+
+    /** For servers that pick their ports from a base of their own: {@code port} is their HTTP port. */
+    protected ServletContainer(Path home, String name, int port) throws IOException
+    {
+        this(home, name, Path.of(System.getProperty("proxy.war", "target/proxy-litellm.war")), port);
+    }
+
+    private ServletContainer(Path home, String name, Path war, int port) throws IOException
+    {
         if (!Files.isDirectory(home))
             throw new IllegalStateException(home + " is missing: run the container tests through 'mvn verify'");
         this.home = home;
         this.base = Files.createDirectories(Path.of("target", "it", name + "-" + System.nanoTime())).toAbsolutePath();
         this.war = war.toAbsolutePath();
-        this.port = freePort();
+        this.port = port;
         this.output = base.resolve("console.log");
     }
 
@@ -52,6 +63,17 @@ public abstract class ServletContainer implements AutoCloseable
 
     /** The command line that starts the container, with {@code systemProperties} as -D options. */
     protected abstract List<String> command(Map<String, String> systemProperties);
+
+    /** For servers that take deployments only once running: deploys them. Others deploy from {@link #prepare}. */
+    protected void deploy(List<Deployment> deployments) throws Exception
+    {
+    }
+
+    /** Whether the container process is still running. */
+    protected boolean running()
+    {
+        return process != null && process.isAlive();
+    }
 
     /** Environment variables the container's own launcher needs. */
     protected Map<String, String> launchEnvironment()
@@ -71,6 +93,7 @@ public abstract class ServletContainer implements AutoCloseable
         builder.environment().putAll(launchEnvironment());
         builder.environment().putAll(environment);
         process = builder.start();
+        deploy(deployments);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (String contextPath : ready)
             awaitHealthy(client, contextPath);
