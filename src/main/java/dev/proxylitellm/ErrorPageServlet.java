@@ -2,6 +2,8 @@ package dev.proxylitellm;
 
 import dev.proxylitellm.errors.ErrorResponses;
 import dev.proxylitellm.errors.OpenAiError;
+import dev.proxylitellm.target.InvalidTargetException;
+import dev.proxylitellm.target.PathCheck;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +24,28 @@ public class ErrorPageServlet extends HttpServlet
         int status = code instanceof Integer value ? value : 404;
         if (response.isCommitted())
             return;
-        ErrorResponses.write(response, errorFor(status, request.getContextPath()));
+        ErrorResponses.write(response, status == 400 ? pathErrorOr(errorFor(status, request.getContextPath()), request)
+            : errorFor(status, request.getContextPath()));
+    }
+
+    /**
+     * A path the container refused before the webapp saw it (Open Liberty refuses encoded dots
+     * itself) gets the same {@code invalid_path} answer the proxy gives when it refuses one.
+     */
+    private static OpenAiError pathErrorOr(OpenAiError otherwise, HttpServletRequest request)
+    {
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (!(uri instanceof String rawPath))
+            return otherwise;
+        try
+        {
+            PathCheck.check(rawPath);
+            return otherwise;
+        }
+        catch (InvalidTargetException refused)
+        {
+            return refused.error();
+        }
     }
 
     static OpenAiError errorFor(int status, String contextPath)

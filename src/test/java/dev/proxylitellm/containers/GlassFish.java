@@ -71,6 +71,7 @@ public final class GlassFish extends ServletContainer
     @Override
     protected void deploy(List<Deployment> deployments) throws Exception
     {
+        awaitAdminPort();
         for (Deployment deployment : deployments)
         {
             if (!running())
@@ -81,6 +82,24 @@ public final class GlassFish extends ServletContainer
         }
     }
 
+    /** asadmin gives up at once while the server is still starting. */
+    private void awaitAdminPort() throws Exception
+    {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline && running())
+        {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", portBase + 48))
+            {
+                return;
+            }
+            catch (IOException notYet)
+            {
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("GlassFish's admin port did not open:\n" + console());
+    }
+
     private void asadmin(List<String> arguments) throws Exception
     {
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/asadmin").toString()));
@@ -89,7 +108,7 @@ public final class GlassFish extends ServletContainer
             .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("asadmin.log").toFile()));
         builder.environment().putAll(launchEnvironment());
         Process asadmin = builder.start();
-        // asadmin retries until the admin port answers; a deployment that fails is reported by its health check.
+        // A deployment that fails is reported by its health check.
         if (!asadmin.waitFor(180, TimeUnit.SECONDS))
             asadmin.destroyForcibly();
     }
