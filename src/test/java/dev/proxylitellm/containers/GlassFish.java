@@ -100,6 +100,13 @@ public final class GlassFish extends ServletContainer
         throw new IllegalStateException("GlassFish's admin port did not open:\n" + console());
     }
 
+    /** GlassFish runs the server in the domain's config directory: relative log files land there. */
+    @Override
+    public Path logFile(String name)
+    {
+        return base.resolve("domains/" + DOMAIN + "/config/" + name);
+    }
+
     private void asadmin(List<String> arguments) throws Exception
     {
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/asadmin").toString()));
