@@ -21,6 +21,7 @@ import dev.proxylitellm.stream.SseKeepAlive;
 import dev.proxylitellm.target.InvalidTargetException;
 import dev.proxylitellm.target.TargetRewriter;
 import dev.proxylitellm.upstream.ClientAddressHeaders;
+import dev.proxylitellm.upstream.ClientAttribution;
 import dev.proxylitellm.upstream.CredentialHeaders;
 import dev.proxylitellm.upstream.UpstreamClientSettings;
 import dev.proxylitellm.upstream.UpstreamRoute;
@@ -80,6 +81,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private ExchangeMetrics metrics;
     private boolean closeEventChunks;
     private boolean honestBodyEnd;
+    private ClientAttribution attribution;
     private OpenAiError tooLarge;
     private FailedExchanges failures;
     private RequestBounds bounds;
@@ -95,6 +97,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         credentials = new CredentialHeaders(config);
         concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
+        attribution = new ClientAttribution(config.clientIdHeader());
         debugLog = new ExchangeDebugLog(credentials.strippedNames());
         failures = new FailedExchanges(metrics, debugLog);
         bounds = new RequestBounds(config.maxRequestTargetBytes(), config.maxHeaderBytes());
@@ -242,6 +245,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     {
         super.copyRequestHeaders(clientRequest, proxyRequest);
         proxyRequest.headers(credentials::stripClientCredentials);
+        proxyRequest.headers(attribution::stripClientClaims);
     }
 
     @Override
@@ -250,6 +254,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         super.addProxyHeaders(clientRequest, proxyRequest);
         proxyRequest.headers(credentials::inject);
         Exchange exchange = exchange(clientRequest);
+        proxyRequest.headers(headers -> attribution.attribute(headers, exchange.client()));
         proxyRequest.headers(headers -> headers.put(RequestIds.HEADER, exchange.requestId()));
         if (ExchangeDebugLog.isEnabled())
             debugLog.forwarding(exchange, clientRequest.getRemoteAddr(), proxyRequest.getURI().toString(), proxyRequest.getHeaders());

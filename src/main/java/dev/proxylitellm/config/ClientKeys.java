@@ -10,41 +10,52 @@ import java.util.Optional;
 /**
  * The keys clients must present, held only as SHA-256 digests. A presented key is hashed and
  * compared with every digest in constant time, so neither timing nor memory gives a key away.
- * A client is identified in logs by a digest prefix, never by its key.
+ * A client is known by the name its line in the key file gives it (metrics, logs, the attribution
+ * header upstream), else by a digest prefix; never by its key.
  */
 public final class ClientKeys
 {
     public static final ClientKeys NONE = new ClientKeys(List.of());
 
-    private final List<byte[]> digests;
+    /** What a client's name may be: it goes into metrics labels, log lines and a header. */
+    static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    ClientKeys(List<byte[]> digests)
+    /** One key: its digest, and the client's name (null for none). */
+    record Entry(byte[] digest, String name)
     {
-        this.digests = List.copyOf(digests);
+    }
+
+    private final List<Entry> entries;
+
+    ClientKeys(List<Entry> entries)
+    {
+        this.entries = List.copyOf(entries);
     }
 
     public boolean isEmpty()
     {
-        return digests.isEmpty();
+        return entries.isEmpty();
     }
 
     public int size()
     {
-        return digests.size();
+        return entries.size();
     }
 
-    /** The identity of the client holding {@code key} ({@code sha256:} and 8 hex digits), if the key is known. */
+    /** The name of the client holding {@code key} (or {@code sha256:} and 8 hex digits), if the key is known. */
     public Optional<String> identify(String key)
     {
         byte[] presented = sha256(key);
-        byte[] match = null;
-        for (byte[] digest : digests)
+        Entry match = null;
+        for (Entry entry : entries)
         {
             // No early exit: every digest is compared whatever the outcome.
-            if (MessageDigest.isEqual(digest, presented))
-                match = digest;
+            if (MessageDigest.isEqual(entry.digest(), presented))
+                match = entry;
         }
-        return match == null ? Optional.empty() : Optional.of(identity(match));
+        if (match == null)
+            return Optional.empty();
+        return Optional.of(match.name() != null ? match.name() : identity(match.digest()));
     }
 
     static byte[] sha256(String key)

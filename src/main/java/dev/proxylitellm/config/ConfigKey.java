@@ -48,8 +48,10 @@ public enum ConfigKey
     UPSTREAM_HTTP2("auto", false, "auto: HTTP/2 when an https upstream offers it (ALPN), else HTTP/1.1; off: HTTP/1.1 only"),
     /** Keys clients must present; none set means no inbound access control. */
     PROXY_API_KEYS(null, true, "Comma-separated keys clients must send as 'Authorization: Bearer <key>' or X-Api-Key (secret)"),
-    /** A file of sha256:<hex> digests of client keys, one per line. */
-    PROXY_API_KEYS_FILE(null, false, "File of client key digests, one 'sha256:<hex>' per line, # comments"),
+    /** A file of sha256:<hex> digests of client keys, one per line, each with an optional client name. */
+    PROXY_API_KEYS_FILE(null, false, "File of client key digests, one 'sha256:<hex> [name]' per line, # comments"),
+    /** The header that tells upstream which client app made a call. */
+    CLIENT_ID_HEADER("x-litellm-customer-id", false, "Header telling upstream the calling client's name (LiteLLM's end-user id); none: not sent"),
     /** Client networks allowed to call the proxy. */
     ALLOWED_CLIENT_CIDRS(null, false, "Comma-separated IPv4/IPv6 CIDRs (or addresses) allowed to call; others get 403"),
     /** Largest request body accepted. */

@@ -116,6 +116,11 @@ public final class ConfigLoader
         String keyHeader = value(ConfigKey.LITELLM_KEY_HEADER).orElseThrow();
         if (!HEADER_TOKEN.matcher(keyHeader).matches())
             problems.add(ConfigKey.LITELLM_KEY_HEADER + " is not a valid header name");
+        String clientIdHeader = value(ConfigKey.CLIENT_ID_HEADER).orElseThrow();
+        if (clientIdHeader.equalsIgnoreCase("none"))
+            clientIdHeader = null;
+        else if (!HEADER_TOKEN.matcher(clientIdHeader).matches())
+            problems.add(ConfigKey.CLIENT_ID_HEADER + " is not a valid header name (or none)");
         String logLevel = LOG_LEVELS.get(value(ConfigKey.LOG_LEVEL).orElseThrow().toUpperCase(Locale.ROOT));
         if (logLevel == null)
             problems.add(ConfigKey.LOG_LEVEL + " must be one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, TRACE");
@@ -163,7 +168,7 @@ public final class ConfigLoader
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
             logFormat.equals("json"), metrics, metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
             forwardClientAddress, (int)Math.min(maxHeaderBytes, Integer.MAX_VALUE),
-            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE));
+            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE), clientIdHeader);
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */
@@ -216,38 +221,60 @@ public final class ConfigLoader
 
     private ClientKeys clientKeys(List<String> problems)
     {
-        List<byte[]> digests = new ArrayList<>();
+        List<ClientKeys.Entry> entries = new ArrayList<>();
         for (String key : value(ConfigKey.PROXY_API_KEYS).orElse("").split(","))
         {
             if (!key.isBlank())
-                digests.add(ClientKeys.sha256(key.trim()));
+                entries.add(new ClientKeys.Entry(ClientKeys.sha256(key.trim()), null));
         }
         Optional<String> file = value(ConfigKey.PROXY_API_KEYS_FILE);
         if (file.isPresent())
         {
             try
             {
-                int lineNumber = 0;
-                for (String line : Files.readAllLines(Path.of(file.get())))
-                {
-                    lineNumber++;
-                    String entry = line.strip();
-                    if (entry.isEmpty() || entry.startsWith("#"))
-                        continue;
-                    if (!entry.matches("sha256:[0-9a-fA-F]{64}"))
-                    {
-                        problems.add(ConfigKey.PROXY_API_KEYS_FILE + " line " + lineNumber + " is not sha256:<64 hex digits> (plain keys are not allowed there)");
-                        continue;
-                    }
-                    digests.add(HexFormat.of().parseHex(entry.substring(7)));
-                }
+                entries.addAll(keyFileEntries(Files.readAllLines(Path.of(file.get())), problems));
             }
             catch (IOException | java.nio.file.InvalidPathException x)
             {
                 problems.add(ConfigKey.PROXY_API_KEYS_FILE + " cannot be read");
             }
         }
-        return digests.isEmpty() ? ClientKeys.NONE : new ClientKeys(digests);
+        return entries.isEmpty() ? ClientKeys.NONE : new ClientKeys(entries);
+    }
+
+    /** Lines {@code sha256:<64 hex> [name]}; problems name the line, never its digest. */
+    static List<ClientKeys.Entry> keyFileEntries(List<String> lines, List<String> problems)
+    {
+        List<ClientKeys.Entry> entries = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int lineNumber = 0;
+        for (String line : lines)
+        {
+            lineNumber++;
+            String entry = line.strip();
+            if (entry.isEmpty() || entry.startsWith("#"))
+                continue;
+            String[] parts = entry.split("\\s+");
+            String where = ConfigKey.PROXY_API_KEYS_FILE + " line " + lineNumber;
+            if (parts.length > 2 || !parts[0].matches("sha256:[0-9a-fA-F]{64}"))
+            {
+                problems.add(where + " is not sha256:<64 hex digits> [name] (plain keys are not allowed there)");
+                continue;
+            }
+            String name = parts.length == 2 ? parts[1] : null;
+            if (name != null && !ClientKeys.NAME.matcher(name).matches())
+            {
+                problems.add(where + ": a client name is 1 to 64 of A-Z a-z 0-9 . _ -");
+                continue;
+            }
+            if (name != null && !names.add(name))
+            {
+                problems.add(where + ": the client name '" + name + "' is already taken");
+                continue;
+            }
+            entries.add(new ClientKeys.Entry(HexFormat.of().parseHex(parts[0].substring(7)), name));
+        }
+        return entries;
     }
 
     private List<Cidr> allowedClients(List<String> problems)

@@ -33,6 +33,7 @@ import java.util.List;
  * @param realtimeMaxMessageBytes the largest realtime message relayed
  * @param maxHeaderBytes the largest request header section accepted
  * @param maxRequestTargetBytes the longest request target accepted
+ * @param clientIdHeader the header naming the calling client to upstream, or null for none
  * @param forwardClientAddress whether upstream learns the client's address ({@code Forwarded},
  *     and the {@code X-Forwarded-*} headers clients send)
  */
@@ -62,7 +63,8 @@ public record ProxyConfig(
     int realtimeMaxMessageBytes,
     boolean forwardClientAddress,
     int maxHeaderBytes,
-    int maxRequestTargetBytes)
+    int maxRequestTargetBytes,
+    String clientIdHeader)
 {
     public ProxyConfig
     {

@@ -5,6 +5,8 @@ import dev.proxylitellm.config.ProxyConfig;
 import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.RequestIds;
 import dev.proxylitellm.http.WebSocketSubprotocols;
+import dev.proxylitellm.access.ClientAccessFilter;
+import dev.proxylitellm.upstream.ClientAttribution;
 import dev.proxylitellm.upstream.CredentialHeaders;
 import dev.proxylitellm.upstream.UpstreamTls;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,12 +37,14 @@ final class UpstreamSessions
 
     private final ProxyConfig config;
     private final CredentialHeaders credentials;
+    private final ClientAttribution attribution;
     private HttpClient client;
 
     UpstreamSessions(ProxyConfig config)
     {
         this.config = config;
         this.credentials = new CredentialHeaders(config);
+        this.attribution = new ClientAttribution(config.clientIdHeader());
     }
 
     /** Opens the session, or says why upstream would not. */
@@ -57,6 +61,7 @@ final class UpstreamSessions
             headers.put(RequestIds.HEADER, requestId);
         credentials.stripClientCredentials(headers);
         credentials.inject(headers);
+        attribution.attribute(headers, (String)request.getAttribute(ClientAccessFilter.CLIENT_IDENTITY));
         for (HttpField field : headers)
             builder.header(field.getName(), field.getValue());
         List<String> subprotocols = forwardedSubprotocols(request);
