@@ -25,21 +25,55 @@ public final class ClientKeys
     {
     }
 
-    private final List<Entry> entries;
+    private final List<Entry> fixed;
+    private final KeyFile file;
+    private volatile List<Entry> entries;
 
     ClientKeys(List<Entry> entries)
     {
-        this.entries = List.copyOf(entries);
+        this(entries, List.of(), null);
     }
 
+    /**
+     * @param fixed keys that never change (PROXY_API_KEYS)
+     * @param fromFile the key file's entries as read at start
+     * @param file the key file, watched for changes; null for none
+     */
+    ClientKeys(List<Entry> fixed, List<Entry> fromFile, KeyFile file)
+    {
+        this.fixed = List.copyOf(fixed);
+        this.file = file;
+        this.entries = concat(this.fixed, fromFile);
+    }
+
+    private static List<Entry> concat(List<Entry> first, List<Entry> second)
+    {
+        List<Entry> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
+    }
+
+    /** The keys in force now: the key file's latest valid version is taken up here. */
+    private List<Entry> entries()
+    {
+        if (file != null)
+        {
+            List<Entry> changed = file.changedEntries();
+            if (changed != null)
+                entries = concat(fixed, changed);
+        }
+        return entries;
+    }
+
+    /** Whether there is no access control: no keys, and no key file that could bring some. */
     public boolean isEmpty()
     {
-        return entries.isEmpty();
+        return file == null && entries.isEmpty();
     }
 
     public int size()
     {
-        return entries.size();
+        return entries().size();
     }
 
     /** The name of the client holding {@code key} (or {@code sha256:} and 8 hex digits), if the key is known. */
@@ -47,7 +81,7 @@ public final class ClientKeys
     {
         byte[] presented = sha256(key);
         Entry match = null;
-        for (Entry entry : entries)
+        for (Entry entry : entries())
         {
             // No early exit: every digest is compared whatever the outcome.
             if (MessageDigest.isEqual(entry.digest(), presented))

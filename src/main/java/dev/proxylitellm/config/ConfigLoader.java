@@ -221,25 +221,26 @@ public final class ConfigLoader
 
     private ClientKeys clientKeys(List<String> problems)
     {
-        List<ClientKeys.Entry> entries = new ArrayList<>();
+        List<ClientKeys.Entry> fixed = new ArrayList<>();
         for (String key : value(ConfigKey.PROXY_API_KEYS).orElse("").split(","))
         {
             if (!key.isBlank())
-                entries.add(new ClientKeys.Entry(ClientKeys.sha256(key.trim()), null));
+                fixed.add(new ClientKeys.Entry(ClientKeys.sha256(key.trim()), null));
         }
         Optional<String> file = value(ConfigKey.PROXY_API_KEYS_FILE);
-        if (file.isPresent())
+        if (file.isEmpty())
+            return fixed.isEmpty() ? ClientKeys.NONE : new ClientKeys(fixed);
+        try
         {
-            try
-            {
-                entries.addAll(keyFileEntries(Files.readAllLines(Path.of(file.get())), problems));
-            }
-            catch (IOException | java.nio.file.InvalidPathException x)
-            {
-                problems.add(ConfigKey.PROXY_API_KEYS_FILE + " cannot be read");
-            }
+            List<ClientKeys.Entry> fromFile = new ArrayList<>();
+            KeyFile watched = KeyFile.read(Path.of(file.get()), fromFile, problems);
+            return new ClientKeys(fixed, fromFile, watched);
         }
-        return entries.isEmpty() ? ClientKeys.NONE : new ClientKeys(entries);
+        catch (IOException | java.nio.file.InvalidPathException x)
+        {
+            problems.add(ConfigKey.PROXY_API_KEYS_FILE + " cannot be read");
+            return ClientKeys.NONE;
+        }
     }
 
     /** Lines {@code sha256:<64 hex> [name]}; problems name the line, never its digest. */

@@ -163,4 +163,55 @@ class ClientAttributionTest
             assertFalse(log.text().contains(digest), "a digest was logged");
         }
     }
+
+    private int statusWith(EmbeddedProxy proxy, String key) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(proxy.uri("/v1/models")).header("Authorization", "Bearer " + key).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Polls until {@code key} gets {@code status}; keys are looked at again every two seconds at most. */
+    private void awaitStatus(EmbeddedProxy proxy, String key, int status) throws Exception
+    {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (statusWith(proxy, key) != status)
+        {
+            if (System.nanoTime() > deadline)
+                throw new AssertionError(key + " did not get " + status + " within 15 s");
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void rotatedKeysTakeEffectWithoutARedeploymentAndABrokenFileKeepsThePreviousOnes() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start())
+        {
+            Map<String, String> config = withNamedKeys(upstream);
+            Path keys = Path.of(config.get("PROXY_API_KEYS_FILE"));
+            Path log = dir.resolve("proxy.log");
+            Files.writeString(keys, "sha256:" + sha256(BILLING_KEY) + " billing-bot\n");
+            try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
+            {
+                assertEquals(200, statusWith(proxy, BILLING_KEY));
+                assertEquals(401, statusWith(proxy, OTHER_KEY));
+
+                Files.writeString(keys, "sha256:" + sha256(OTHER_KEY) + " reporting-app\n");
+                awaitStatus(proxy, OTHER_KEY, 200);
+                assertEquals(401, statusWith(proxy, BILLING_KEY));
+
+                Files.writeString(keys, "sha256:" + sha256(BILLING_KEY) + " billing-bot\nnot a digest line\n");
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+                while (!(Files.exists(log) && Files.readString(log).contains("PROXY_API_KEYS_FILE changed but is not valid"))
+                    && System.nanoTime() < deadline)
+                {
+                    statusWith(proxy, OTHER_KEY);
+                    Thread.sleep(100);
+                }
+                assertTrue(Files.readString(log).contains("line 2 is not sha256:"), Files.readString(log));
+                assertEquals(200, statusWith(proxy, OTHER_KEY), "the previous keys were not kept");
+                assertEquals(401, statusWith(proxy, BILLING_KEY));
+            }
+        }
+    }
 }

@@ -281,6 +281,13 @@ abstract class DeployedProxyContract implements FailurePathContract, LargeBodies
         throw new AssertionError("'" + text + "' was not logged to " + file);
     }
 
+    /** True where the WAR can break a response under way; Open Liberty and GlassFish cannot. */
+    @Override
+    public boolean breaksCutResponses()
+    {
+        return true;
+    }
+
     /** Whether this server can upgrade a servlet request to WebSocket (all of them here, Tomcat 9 through its own method). */
     boolean upgradesWebSockets()
     {

@@ -260,14 +260,11 @@ interface FailurePathContract
     }
 
     /**
-     * Whether the WAR can break the connection of a response already under way. Open Liberty has
-     * no way to (no sendError(-1), no close on an exception after commit, no reachable
-     * connection): a cut event stream there ends cleanly after its error event.
+     * Whether the WAR can break the connection of a response already under way. Open Liberty and
+     * GlassFish have no way to (no sendError(-1), no close on an exception after commit, no
+     * reachable connection): a cut response there ends cleanly (an event stream after its error event).
      */
-    default boolean breaksCutResponses()
-    {
-        return true;
-    }
+    boolean breaksCutResponses();
 
     /**
      * Whether the container itself drops the connection of a request whose chunked body is

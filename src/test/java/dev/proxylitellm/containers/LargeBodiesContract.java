@@ -26,6 +26,9 @@ interface LargeBodiesContract
 
     ServletContainer container();
 
+    /** Whether the WAR can break a response under way in this container (see {@link FailurePathContract}). */
+    boolean breaksCutResponses();
+
     FakeUpstream upstream();
 
     private static byte[] randomBytes(int size)
@@ -84,5 +87,34 @@ interface LargeBodiesContract
         assertEquals(chunked ? "" : Integer.toString(SIZE), response.headers().firstValue("Content-Length").orElse(""));
         assertEquals(SIZE, response.body().length);
         assertArrayEquals(sha256(BODY), sha256(response.body()), "the client received other bytes than upstream sent");
+    }
+
+    @ParameterizedTest(name = "chunked={0}")
+    @ValueSource(booleans = {false, true})
+    default void aDownloadCutByUpstreamNeverLooksComplete(boolean chunked) throws Exception
+    {
+        upstream().script((request, exchange) ->
+        {
+            exchange.status(200).header("Content-Type", "application/octet-stream");
+            if (!chunked)
+                exchange.header("Content-Length", Integer.toString(SIZE));
+            exchange.write(java.util.Arrays.copyOfRange(BODY, 0, 1024 * 1024));
+            exchange.reset();
+        });
+
+        java.io.IOException cut = null;
+        try
+        {
+            HttpResponse<byte[]> response = client().send(HttpRequest.newBuilder(container().uri("/llm", "/v1/files/file-1/content"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            System.out.println(getClass().getSimpleName() + ": a download cut by upstream (chunked=" + chunked + ") ended cleanly after "
+                + response.body().length + " bytes");
+        }
+        catch (java.io.IOException x)
+        {
+            cut = x;
+        }
+        if (!chunked || breaksCutResponses())
+            org.junit.jupiter.api.Assertions.assertNotNull(cut, "a download cut by upstream looked complete to the client");
     }
 }
