@@ -8,6 +8,9 @@ import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.HonestBodyEnd;
+import dev.proxylitellm.limits.Admission;
+import dev.proxylitellm.limits.RateLimitErrors;
+import dev.proxylitellm.limits.RateLimiter;
 import dev.proxylitellm.http.MalformedRequests;
 import dev.proxylitellm.http.RequestBounds;
 import dev.proxylitellm.http.RequestIds;
@@ -82,6 +85,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private boolean closeEventChunks;
     private boolean honestBodyEnd;
     private ClientAttribution attribution;
+    private RateLimiter rateLimiter;
     private OpenAiError tooLarge;
     private FailedExchanges failures;
     private RequestBounds bounds;
@@ -98,6 +102,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
         attribution = new ClientAttribution(config.clientIdHeader());
+        rateLimiter = config.rateLimits().isEmpty() ? null : new RateLimiter(config.rateLimits());
         debugLog = new ExchangeDebugLog(credentials.strippedNames());
         failures = new FailedExchanges(metrics, debugLog);
         bounds = new RequestBounds(config.maxRequestTargetBytes(), config.maxHeaderBytes());
@@ -176,8 +181,37 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             }
             exchange.onFinish(concurrency::release);
         }
+        if (!admitted(exchange, proxyResponse))
+            return;
         super.service(clientRequest, proxyResponse);
         listenToTheClientConnection(clientRequest, exchange);
+    }
+
+    /**
+     * Applies the client's RATE_LIMITS: refused calls get 429 with OpenAI's shape and retry
+     * headers; admitted ones carry the x-ratelimit-* headers, give back their concurrency slot
+     * when the client has its answer, and are charged their tokens once their usage is known.
+     */
+    private boolean admitted(Exchange exchange, HttpServletResponse proxyResponse) throws IOException
+    {
+        if (rateLimiter == null)
+            return true;
+        Admission admission = rateLimiter.admit(exchange.client());
+        admission.headers().forEach(proxyResponse::setHeader);
+        if (!admission.admitted())
+        {
+            metrics.rateLimited(exchange.client(), admission.refusedOn());
+            proxyResponse.setHeader("Retry-After", Long.toString(Math.max(1, (admission.retryAfterMs() + 999) / 1000)));
+            proxyResponse.setHeader("retry-after-ms", Long.toString(admission.retryAfterMs()));
+            reject(proxyResponse, exchange, RateLimitErrors.of(admission));
+            return false;
+        }
+        if (!admission.headers().isEmpty())
+            exchange.ownRateLimitHeaders(true);
+        exchange.onFinish(admission.release());
+        if (config.rateLimits().limitsTokens())
+            exchange.onComplete(() -> rateLimiter.chargeTokens(exchange.client(), exchange.tokens().effectiveTotal()));
+        return true;
     }
 
     private static void listenToTheClientConnection(HttpServletRequest clientRequest, Exchange exchange)
@@ -303,7 +337,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             proxyResponse.setHeader(RequestIds.UPSTREAM_HEADER, upstreamId);
         exchange.responseContentLength(serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
         String contentType = serverResponse.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (metrics.observesUsage())
+        if (metrics.observesUsage() || config.rateLimits().limitsTokens())
             exchange.usageObserver(UsageObserver.forResponse(serverResponse.getStatus(), contentType,
                 serverResponse.getHeaders().get(HttpHeader.CONTENT_ENCODING)));
         if (EventStreamTracker.isEventStream(contentType))
@@ -325,6 +359,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             return null;
         // The client already has the proxy's id, the one in the logs (upstream's own, see onServerResponseHeaders).
         if (field.is(RequestIds.HEADER))
+            return null;
+        // The client's own limits, set by the proxy, replace those upstream has for the organisation's key.
+        if (field.getLowerCaseName().startsWith("x-ratelimit-") && exchange(clientRequest).ownRateLimitHeaders())
             return null;
         return super.filterServerResponseHeader(clientRequest, serverResponse, field);
     }

@@ -52,6 +52,10 @@ public enum ConfigKey
     PROXY_API_KEYS_FILE(null, false, "File of client key digests, one 'sha256:<hex> [name]' per line, # comments"),
     /** The header that tells upstream which client app made a call. */
     CLIENT_ID_HEADER("x-litellm-customer-id", false, "Header telling upstream the calling client's name (LiteLLM's end-user id); none: not sent"),
+    /** Per-client limits: requests and tokens per minute, concurrent calls. */
+    RATE_LIMITS(null, false, "Per-client limits, e.g. '*:rpm=600,tpm=200000;billing-bot:rpm=60,concurrent=5'; refusals get 429"),
+    /** The same rules as RATE_LIMITS, in a file (one per line or ;-separated). */
+    RATE_LIMITS_FILE(null, false, "File of RATE_LIMITS rules, one per line or ;-separated, # comments"),
     /** Client networks allowed to call the proxy. */
     ALLOWED_CLIENT_CIDRS(null, false, "Comma-separated IPv4/IPv6 CIDRs (or addresses) allowed to call; others get 403"),
     /** Largest request body accepted. */

@@ -1,5 +1,6 @@
 package dev.proxylitellm.config;
 
+import dev.proxylitellm.limits.RateLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -121,6 +122,7 @@ public final class ConfigLoader
             clientIdHeader = null;
         else if (!HEADER_TOKEN.matcher(clientIdHeader).matches())
             problems.add(ConfigKey.CLIENT_ID_HEADER + " is not a valid header name (or none)");
+        RateLimits rateLimits = rateLimits(problems);
         String logLevel = LOG_LEVELS.get(value(ConfigKey.LOG_LEVEL).orElseThrow().toUpperCase(Locale.ROOT));
         if (logLevel == null)
             problems.add(ConfigKey.LOG_LEVEL + " must be one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, TRACE");
@@ -168,7 +170,32 @@ public final class ConfigLoader
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
             logFormat.equals("json"), metrics, metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
             forwardClientAddress, (int)Math.min(maxHeaderBytes, Integer.MAX_VALUE),
-            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE), clientIdHeader);
+            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE), clientIdHeader, rateLimits);
+    }
+
+    /** RATE_LIMITS, or the same rules from RATE_LIMITS_FILE; not both. */
+    private RateLimits rateLimits(List<String> problems)
+    {
+        Optional<String> inline = value(ConfigKey.RATE_LIMITS);
+        Optional<String> file = value(ConfigKey.RATE_LIMITS_FILE);
+        if (inline.isPresent() && file.isPresent())
+        {
+            problems.add(ConfigKey.RATE_LIMITS + " and " + ConfigKey.RATE_LIMITS_FILE + " are both set: use one");
+            return RateLimits.NONE;
+        }
+        if (inline.isPresent())
+            return RateLimits.parse(inline.get(), ConfigKey.RATE_LIMITS.name(), problems);
+        if (file.isEmpty())
+            return RateLimits.NONE;
+        try
+        {
+            return RateLimits.parse(Files.readString(Path.of(file.get())), ConfigKey.RATE_LIMITS_FILE.name(), problems);
+        }
+        catch (IOException | java.nio.file.InvalidPathException x)
+        {
+            problems.add(ConfigKey.RATE_LIMITS_FILE + " cannot be read");
+            return RateLimits.NONE;
+        }
     }
 
     /** Decided once: the upstream is a single base URL, so every call takes the same route. */

@@ -1,5 +1,6 @@
 package dev.proxylitellm.config;
 
+import dev.proxylitellm.limits.RateLimits;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.List;
  * @param maxHeaderBytes the largest request header section accepted
  * @param maxRequestTargetBytes the longest request target accepted
  * @param clientIdHeader the header naming the calling client to upstream, or null for none
+ * @param rateLimits per-client request, token and concurrency limits
  * @param forwardClientAddress whether upstream learns the client's address ({@code Forwarded},
  *     and the {@code X-Forwarded-*} headers clients send)
  */
@@ -64,7 +66,8 @@ public record ProxyConfig(
     boolean forwardClientAddress,
     int maxHeaderBytes,
     int maxRequestTargetBytes,
-    String clientIdHeader)
+    String clientIdHeader,
+    RateLimits rateLimits)
 {
     public ProxyConfig
     {

@@ -54,6 +54,8 @@ public final class Exchange
     private final AtomicBoolean responded = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile Runnable onFinish;
+    private volatile Runnable whenComplete;
+    private volatile boolean ownRateLimitHeaders;
     private volatile long responseContentLength = -1;
     private volatile Throwable upstreamFailure;
     private volatile EventStreamTracker eventStream;
@@ -262,6 +264,9 @@ public final class Exchange
         this.outcome = outcome;
         endNanos = System.nanoTime();
         release();
+        Runnable action = whenComplete;
+        if (action != null)
+            action.run();
         onComplete.accept(this);
     }
 
@@ -348,10 +353,37 @@ public final class Exchange
         return sink;
     }
 
-    /** Something to do once when the exchange ends, such as giving back a concurrency permit. */
+    /** Something to do once when the exchange ends, such as giving back a concurrency permit; after any added before. */
     public void onFinish(Runnable action)
     {
-        this.onFinish = action;
+        Runnable before = onFinish;
+        this.onFinish = before == null ? action : () ->
+        {
+            before.run();
+            action.run();
+        };
+    }
+
+    /** Whether the response carries the proxy's own x-ratelimit-* headers for this client (upstream's then give way). */
+    public boolean ownRateLimitHeaders()
+    {
+        return ownRateLimitHeaders;
+    }
+
+    public void ownRateLimitHeaders(boolean own)
+    {
+        this.ownRateLimitHeaders = own;
+    }
+
+    /** Something to do once the exchange is complete, its usage known, before it is logged and counted. */
+    public void onComplete(Runnable action)
+    {
+        Runnable before = whenComplete;
+        this.whenComplete = before == null ? action : () ->
+        {
+            before.run();
+            action.run();
+        };
     }
 
     /** True the first time only: the proxy answers the client once, whichever failure comes first. */

@@ -39,6 +39,11 @@ public interface ExchangeMetrics
     {
     }
 
+    /** A call of {@code client} was refused by its {@code kind} limit: requests, tokens or concurrent. */
+    default void rateLimited(String client, String kind)
+    {
+    }
+
     /** A realtime WebSocket session opened. */
     default void realtimeOpened()
     {

@@ -92,6 +92,12 @@ public final class ProxyMetrics implements ExchangeMetrics
         .labelNames("model", "client", "type")
         .withoutExemplars()
         .register(registry);
+    private final Counter rateLimited = Counter.builder()
+        .name(PREFIX + "rate_limited_total")
+        .help("Calls refused by a client's RATE_LIMITS, by client and kind (requests, tokens, concurrent)")
+        .labelNames("client", "kind")
+        .withoutExemplars()
+        .register(registry);
     private final Counter tokensUnknown = Counter.builder()
         .name(PREFIX + "tokens_unknown_total")
         .help("Successful calls of token-reporting endpoints whose response carried no usage")
@@ -208,6 +214,12 @@ public final class ProxyMetrics implements ExchangeMetrics
     public void upstreamError(String kind)
     {
         upstreamErrors.labelValues(kind).inc();
+    }
+
+    @Override
+    public void rateLimited(String client, String kind)
+    {
+        rateLimited.labelValues(client == null ? "anonymous" : client, kind).inc();
     }
 
     /** Publishes the upstream client's connection pools, request queues and threads. */
