@@ -102,7 +102,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         concurrency = new ConcurrencyLimit(config.maxConcurrentRequests());
         metrics = ProxyBootstrap.metrics(servletConfig.getServletContext());
         attribution = new ClientAttribution(config.clientIdHeader());
-        rateLimiter = config.rateLimits().isEmpty() ? null : new RateLimiter(config.rateLimits());
+        rateLimiter = config.rateLimits().isEmpty() ? null
+            : new RateLimiter(config.rateLimits(), config.rateLimitRedis(), metrics::rateLimiterAvailable);
         debugLog = new ExchangeDebugLog(credentials.strippedNames());
         failures = new FailedExchanges(metrics, debugLog);
         bounds = new RequestBounds(config.maxRequestTargetBytes(), config.maxHeaderBytes());
@@ -144,6 +145,14 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(UpstreamTls.sslContextFactory(config.trustAnchors()));
         return connector;
+    }
+
+    @Override
+    public void destroy()
+    {
+        if (rateLimiter != null)
+            rateLimiter.close();
+        super.destroy();
     }
 
     @Override
@@ -200,7 +209,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         admission.headers().forEach(proxyResponse::setHeader);
         if (!admission.admitted())
         {
-            metrics.rateLimited(exchange.client(), admission.refusedOn());
+            if (!admission.refusedOn().equals("unavailable"))
+                metrics.rateLimited(exchange.client(), admission.refusedOn());
             proxyResponse.setHeader("Retry-After", Long.toString(Math.max(1, (admission.retryAfterMs() + 999) / 1000)));
             proxyResponse.setHeader("retry-after-ms", Long.toString(admission.retryAfterMs()));
             reject(proxyResponse, exchange, RateLimitErrors.of(admission));

@@ -56,6 +56,12 @@ public enum ConfigKey
     RATE_LIMITS(null, false, "Per-client limits, e.g. '*:rpm=600,tpm=200000;billing-bot:rpm=60,concurrent=5'; refusals get 429"),
     /** The same rules as RATE_LIMITS, in a file (one per line or ;-separated). */
     RATE_LIMITS_FILE(null, false, "File of RATE_LIMITS rules, one per line or ;-separated, # comments"),
+    /** Where the RATE_LIMITS buckets live, shared by every instance; none: in each instance's memory. */
+    RATE_LIMIT_REDIS_URL(null, true, "redis://[user:password@]host:port[/db] (or rediss://) holding the RATE_LIMITS counters for every instance"),
+    /** The longest a call waits for Redis before the limiter counts as unavailable. */
+    RATE_LIMIT_REDIS_TIMEOUT_MS("50", false, "Longest wait for Redis on a call, ms; then RATE_LIMIT_FAIL_OPEN decides"),
+    /** What happens while Redis is unavailable. */
+    RATE_LIMIT_FAIL_OPEN("true", false, "true: while Redis is unavailable calls go through unlimited; false: they get 503"),
     /** Client networks allowed to call the proxy. */
     ALLOWED_CLIENT_CIDRS(null, false, "Comma-separated IPv4/IPv6 CIDRs (or addresses) allowed to call; others get 403"),
     /** Largest request body accepted. */

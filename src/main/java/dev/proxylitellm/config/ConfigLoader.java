@@ -1,6 +1,7 @@
 package dev.proxylitellm.config;
 
 import dev.proxylitellm.limits.RateLimits;
+import dev.proxylitellm.limits.RedisSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -123,6 +124,7 @@ public final class ConfigLoader
         else if (!HEADER_TOKEN.matcher(clientIdHeader).matches())
             problems.add(ConfigKey.CLIENT_ID_HEADER + " is not a valid header name (or none)");
         RateLimits rateLimits = rateLimits(problems);
+        RedisSettings rateLimitRedis = rateLimitRedis(problems);
         String logLevel = LOG_LEVELS.get(value(ConfigKey.LOG_LEVEL).orElseThrow().toUpperCase(Locale.ROOT));
         if (logLevel == null)
             problems.add(ConfigKey.LOG_LEVEL + " must be one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, TRACE");
@@ -170,7 +172,29 @@ public final class ConfigLoader
             clientKeys, allowedClients, maxRequestBytes, (int)Math.min(maxConcurrent, Integer.MAX_VALUE), sseKeepAlive,
             logFormat.equals("json"), metrics, metricsToken, realtimeIdle, (int)Math.min(realtimeMax, Integer.MAX_VALUE - 8),
             forwardClientAddress, (int)Math.min(maxHeaderBytes, Integer.MAX_VALUE),
-            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE), clientIdHeader, rateLimits);
+            (int)Math.min(maxTargetBytes, Integer.MAX_VALUE), clientIdHeader, rateLimits, rateLimitRedis);
+    }
+
+    private RedisSettings rateLimitRedis(List<String> problems)
+    {
+        long timeout = positive(ConfigKey.RATE_LIMIT_REDIS_TIMEOUT_MS, problems);
+        boolean failOpen = trueOrFalse(ConfigKey.RATE_LIMIT_FAIL_OPEN, problems);
+        Optional<String> url = value(ConfigKey.RATE_LIMIT_REDIS_URL);
+        if (url.isEmpty())
+            return RedisSettings.NONE;
+        try
+        {
+            URI redis = new URI(url.get());
+            if (!("redis".equals(redis.getScheme()) || "rediss".equals(redis.getScheme())) || redis.getHost() == null)
+                throw new URISyntaxException(url.get(), "not a Redis URL");
+            return new RedisSettings(redis, java.time.Duration.ofMillis(timeout), failOpen);
+        }
+        catch (URISyntaxException x)
+        {
+            // The URL may hold a password: never repeat it.
+            problems.add(ConfigKey.RATE_LIMIT_REDIS_URL + " is not redis://[user:password@]host:port[/db] or rediss://...");
+            return RedisSettings.NONE;
+        }
     }
 
     /** RATE_LIMITS, or the same rules from RATE_LIMITS_FILE; not both. */

@@ -1,6 +1,7 @@
 package dev.proxylitellm.config;
 
 import dev.proxylitellm.limits.RateLimits;
+import dev.proxylitellm.limits.RedisSettings;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.List;
  * @param maxRequestTargetBytes the longest request target accepted
  * @param clientIdHeader the header naming the calling client to upstream, or null for none
  * @param rateLimits per-client request, token and concurrency limits
+ * @param rateLimitRedis where the limits' counters live when instances share them
  * @param forwardClientAddress whether upstream learns the client's address ({@code Forwarded},
  *     and the {@code X-Forwarded-*} headers clients send)
  */
@@ -67,7 +69,8 @@ public record ProxyConfig(
     int maxHeaderBytes,
     int maxRequestTargetBytes,
     String clientIdHeader,
-    RateLimits rateLimits)
+    RateLimits rateLimits,
+    RedisSettings rateLimitRedis)
 {
     public ProxyConfig
     {

@@ -10,6 +10,8 @@ import java.util.Map;
 public final class Admission
 {
     static final Admission UNLIMITED = new Admission(null, 0, Map.of(), () -> { });
+    /** Refused because the limiter's Redis is unavailable and RATE_LIMIT_FAIL_OPEN is false. */
+    static final Admission UNAVAILABLE = new Admission("unavailable", 1000, Map.of(), () -> { });
 
     private final String refusedOn;
     private final long retryAfterMs;
@@ -29,7 +31,7 @@ public final class Admission
         return refusedOn == null;
     }
 
-    /** {@code requests}, {@code tokens} or {@code concurrent}: the limit that refused the call. */
+    /** {@code requests}, {@code tokens} or {@code concurrent}: the limit that refused the call; {@code unavailable}: Redis is out. */
     public String refusedOn()
     {
         return refusedOn;

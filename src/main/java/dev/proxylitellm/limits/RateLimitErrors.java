@@ -12,9 +12,14 @@ public final class RateLimitErrors
     {
     }
 
+    private static final OpenAiError UNAVAILABLE = new OpenAiError(503, OpenAiError.SERVER, "rate_limiter_unavailable",
+        "The proxy cannot check this client's rate limits right now. Please try again shortly.");
+
     public static OpenAiError of(Admission refusal)
     {
         String kind = refusal.refusedOn();
+        if (kind.equals("unavailable"))
+            return UNAVAILABLE;
         String what = switch (kind)
         {
             case "tokens" -> "tokens per minute";

@@ -3,27 +3,45 @@ package dev.proxylitellm.limits;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@link RateLimits} to calls, per client, in this instance's memory: token buckets
- * (Bucket4j, refilled greedily over a minute) for requests and tokens, a semaphore for concurrent
- * calls. Requests are counted when admitted; tokens are charged when a response's usage is known,
- * so a client over its token budget is refused from its next call, as the AI gateways do.
+ * Applies {@link RateLimits} to calls, per client: token buckets (Bucket4j, refilled greedily
+ * over a minute) for requests and tokens — in this instance's memory, or in Redis for every
+ * instance — and a semaphore in this instance for concurrent calls. Requests are counted when
+ * admitted; tokens are charged when a response's usage is known, so a client over its token
+ * budget is refused from its next call, as the AI gateways do. While Redis is unavailable, calls
+ * go through unlimited or are refused, as configured; one WARN when it goes, one INFO when it is back.
  */
-public final class RateLimiter
+public final class RateLimiter implements AutoCloseable
 {
-    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
     private final RateLimits limits;
+    private final BucketStore store;
+    private final boolean failOpen;
+    private final java.util.function.Consumer<Boolean> availability;
+    private final AtomicBoolean available = new AtomicBoolean(true);
     private final Map<String, ClientState> clients = new ConcurrentHashMap<>();
 
+    /** Counters in this instance's memory. */
     public RateLimiter(RateLimits limits)
     {
+        this(limits, RedisSettings.NONE, up -> { });
+    }
+
+    /** @param availability told when the counters' store becomes unavailable (false) and available again (true) */
+    public RateLimiter(RateLimits limits, RedisSettings redis, java.util.function.Consumer<Boolean> availability)
+    {
         this.limits = limits;
+        this.store = redis.url() == null ? BucketStore.LOCAL : new RedisBucketStore(redis);
+        this.failOpen = redis.failOpen();
+        this.availability = availability;
     }
 
     private static final class ClientState
@@ -33,17 +51,12 @@ public final class RateLimiter
         final Bucket tokens;
         final Semaphore concurrent;
 
-        ClientState(RateLimits.Limits limits)
+        ClientState(String client, RateLimits.Limits limits, BucketStore store)
         {
             this.limits = limits;
-            this.requests = limits.requestsPerMinute() > 0 ? bucket(limits.requestsPerMinute()) : null;
-            this.tokens = limits.tokensPerMinute() > 0 ? bucket(limits.tokensPerMinute()) : null;
+            this.requests = limits.requestsPerMinute() > 0 ? store.bucket(client + ":requests", limits.requestsPerMinute()) : null;
+            this.tokens = limits.tokensPerMinute() > 0 ? store.bucket(client + ":tokens", limits.tokensPerMinute()) : null;
             this.concurrent = limits.concurrent() > 0 ? new Semaphore(limits.concurrent()) : null;
-        }
-
-        private static Bucket bucket(long perMinute)
-        {
-            return Bucket.builder().addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, MINUTE)).build();
         }
     }
 
@@ -53,7 +66,22 @@ public final class RateLimiter
         RateLimits.Limits own = limits.of(client);
         if (own == null)
             return Admission.UNLIMITED;
-        ClientState state = clients.computeIfAbsent(client == null ? RateLimits.ANONYMOUS : client, name -> new ClientState(own));
+        try
+        {
+            Admission admission = decide(client == null ? RateLimits.ANONYMOUS : client, own);
+            storeAvailable(null);
+            return admission;
+        }
+        catch (RuntimeException outage)
+        {
+            storeAvailable(outage);
+            return failOpen ? Admission.UNLIMITED : Admission.UNAVAILABLE;
+        }
+    }
+
+    private Admission decide(String client, RateLimits.Limits own)
+    {
+        ClientState state = clients.computeIfAbsent(client, name -> new ClientState(name, own, store));
 
         long tokensLeft = state.tokens == null ? 0 : state.tokens.getAvailableTokens();
         long tokensResetNanos = state.tokens == null ? 0 : resetNanos(state.tokens, state.limits.tokensPerMinute());
@@ -81,8 +109,42 @@ public final class RateLimiter
     public void chargeTokens(String client, long tokens)
     {
         ClientState state = clients.get(client == null ? RateLimits.ANONYMOUS : client);
-        if (state != null && state.tokens != null && tokens > 0)
+        if (state == null || state.tokens == null || tokens <= 0)
+            return;
+        try
+        {
             state.tokens.consumeIgnoringRateLimits(tokens);
+        }
+        catch (RuntimeException outage)
+        {
+            // Tokens used while Redis is out are not charged: the outage is told once, by admit().
+            storeAvailable(outage);
+        }
+    }
+
+    private void storeAvailable(RuntimeException outage)
+    {
+        if (outage == null)
+        {
+            if (available.compareAndSet(false, true))
+            {
+                LOG.info("Redis for RATE_LIMITS is available again: limits apply");
+                availability.accept(true);
+            }
+            return;
+        }
+        if (available.compareAndSet(true, false))
+        {
+            LOG.warn("Redis for RATE_LIMITS is unavailable ({}): calls {} until it is back", outage.getClass().getSimpleName(),
+                failOpen ? "go through unlimited" : "are refused with 503");
+            availability.accept(false);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        store.close();
     }
 
     private static Admission refused(String kind, long waitNanos, ClientState state, long tokensLeft, long tokensResetNanos)
@@ -98,6 +160,6 @@ public final class RateLimiter
     private static long resetNanos(Bucket bucket, long capacity)
     {
         long missing = capacity - bucket.getAvailableTokens();
-        return missing <= 0 ? 0 : MINUTE.toNanos() * missing / capacity;
+        return missing <= 0 ? 0 : BucketStore.MINUTE.toNanos() * missing / capacity;
     }
 }

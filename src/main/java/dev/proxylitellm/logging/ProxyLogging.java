@@ -60,6 +60,8 @@ public final class ProxyLogging
             secrets.add(config.upstreamProxyPassword());
         if (config.metricsToken() != null)
             secrets.add(config.metricsToken());
+        if (config.rateLimitRedis().password() != null)
+            secrets.add(config.rateLimitRedis().password());
         secrets.addAll(clientKeys);
         SecretRedactor redactor = new SecretRedactor(secrets, credentialHeaderNames);
         context.reset();

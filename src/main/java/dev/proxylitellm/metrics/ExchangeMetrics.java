@@ -44,6 +44,11 @@ public interface ExchangeMetrics
     {
     }
 
+    /** The RATE_LIMITS counters' store (Redis) became unavailable (false) or available again (true). */
+    default void rateLimiterAvailable(boolean available)
+    {
+    }
+
     /** A realtime WebSocket session opened. */
     default void realtimeOpened()
     {

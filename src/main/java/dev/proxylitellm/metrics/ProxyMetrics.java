@@ -98,6 +98,11 @@ public final class ProxyMetrics implements ExchangeMetrics
         .labelNames("client", "kind")
         .withoutExemplars()
         .register(registry);
+    private final Gauge rateLimiterUp = Gauge.builder()
+        .name(PREFIX + "rate_limiter_available")
+        .help("1 while the RATE_LIMITS counters' store (Redis, or memory) answers, 0 while it is out")
+        .withoutExemplars()
+        .register(registry);
     private final Counter tokensUnknown = Counter.builder()
         .name(PREFIX + "tokens_unknown_total")
         .help("Successful calls of token-reporting endpoints whose response carried no usage")
@@ -126,6 +131,7 @@ public final class ProxyMetrics implements ExchangeMetrics
     public ProxyMetrics()
     {
         JvmMetrics.builder().register(registry);
+        rateLimiterUp.set(1);
     }
 
     @Override
@@ -214,6 +220,12 @@ public final class ProxyMetrics implements ExchangeMetrics
     public void upstreamError(String kind)
     {
         upstreamErrors.labelValues(kind).inc();
+    }
+
+    @Override
+    public void rateLimiterAvailable(boolean available)
+    {
+        rateLimiterUp.set(available ? 1 : 0);
     }
 
     @Override

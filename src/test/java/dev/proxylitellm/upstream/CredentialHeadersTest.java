@@ -14,7 +14,8 @@ class CredentialHeadersTest
     private static ProxyConfig config(String liteLlmKey, String keyHeader)
     {
         return new ProxyConfig(URI.create("http://h/v1"), "app", "ds-key", liteLlmKey, keyHeader, "INFO", "", 1, 1, 1, null, java.util.List.of(), false,
-            dev.proxylitellm.config.ClientKeys.NONE, java.util.List.of(), 1, 0, 0, false, true, null, 1, 1, true, 65536, 8192, "x-litellm-customer-id", dev.proxylitellm.limits.RateLimits.NONE);
+            dev.proxylitellm.config.ClientKeys.NONE, java.util.List.of(), 1, 0, 0, false, true, null, 1, 1, true, 65536, 8192, "x-litellm-customer-id", dev.proxylitellm.limits.RateLimits.NONE,
+            dev.proxylitellm.limits.RedisSettings.NONE);
     }
 
     @Test
