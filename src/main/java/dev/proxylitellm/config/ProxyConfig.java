@@ -107,6 +107,8 @@ public record ProxyConfig(
             + ", sseKeepAliveMs=" + sseKeepAliveMs + ", logFormat=" + (jsonLogs ? "json" : "text")
             + ", forwardClientAddress=" + forwardClientAddress + ", maxHeaderBytes=" + maxHeaderBytes
             + ", maxRequestTargetBytes=" + maxRequestTargetBytes
+            + ", clientIdHeader=" + (clientIdHeader == null ? "none" : clientIdHeader)
+            + ", rateLimits=" + (rateLimits.isEmpty() ? "none" : rateLimitRedis.url() == null ? "memory" : rateLimitRedis.safeUrl())
             + ", metrics=" + (!metricsEnabled ? "off" : metricsToken != null ? "token" : clientKeys.isEmpty() ? "open" : "client keys") + "]";
     }
 }
