@@ -83,13 +83,12 @@ public final class RateLimiter implements AutoCloseable
     {
         ClientState state = clients.computeIfAbsent(client, name -> new ClientState(name, own, store));
 
-        long tokensLeft = state.tokens == null ? 0 : state.tokens.getAvailableTokens();
-        long tokensResetNanos = state.tokens == null ? 0 : resetNanos(state.tokens, state.limits.tokensPerMinute());
-        if (state.tokens != null && tokensLeft <= 0)
-        {
-            EstimationProbe wait = state.tokens.estimateAbilityToConsume(1);
-            return refused("tokens", wait.getNanosToWaitForRefill(), state, 0, tokensResetNanos);
-        }
+        // One look at the token bucket (a round trip with Redis): whether it has any left, and how many.
+        EstimationProbe tokens = state.tokens == null ? null : state.tokens.estimateAbilityToConsume(1);
+        long tokensLeft = tokens == null ? 0 : tokens.getRemainingTokens();
+        long tokensResetNanos = tokens == null ? 0 : resetNanos(tokensLeft, state.limits.tokensPerMinute());
+        if (tokens != null && !tokens.canBeConsumed())
+            return refused("tokens", tokens.getNanosToWaitForRefill(), state, 0, tokensResetNanos);
         ConsumptionProbe request = state.requests == null ? null : state.requests.tryConsumeAndReturnRemaining(1);
         if (request != null && !request.isConsumed())
             return refused("requests", request.getNanosToWaitForRefill(), state, tokensLeft, tokensResetNanos);
@@ -133,6 +132,7 @@ public final class RateLimiter implements AutoCloseable
             }
             return;
         }
+        LOG.debug("Redis for RATE_LIMITS failed", outage);
         if (available.compareAndSet(true, false))
         {
             LOG.warn("Redis for RATE_LIMITS is unavailable ({}): calls {} until it is back", outage.getClass().getSimpleName(),
@@ -151,15 +151,15 @@ public final class RateLimiter implements AutoCloseable
     {
         long retryAfterMs = Math.max(1, (waitNanos + 999_999) / 1_000_000);
         long requestsLeft = state.requests == null ? 0 : state.requests.getAvailableTokens();
-        long requestsResetNanos = state.requests == null ? 0 : resetNanos(state.requests, state.limits.requestsPerMinute());
+        long requestsResetNanos = state.requests == null ? 0 : resetNanos(requestsLeft, state.limits.requestsPerMinute());
         return new Admission(kind, retryAfterMs, Admission.headers(state.limits.requestsPerMinute(), requestsLeft, requestsResetNanos,
             state.limits.tokensPerMinute(), tokensLeft, tokensResetNanos), () -> { });
     }
 
-    /** Time until the bucket is full again. */
-    private static long resetNanos(Bucket bucket, long capacity)
+    /** Time until a bucket with {@code left} of {@code capacity} tokens is full again. */
+    private static long resetNanos(long left, long capacity)
     {
-        long missing = capacity - bucket.getAvailableTokens();
+        long missing = capacity - left;
         return missing <= 0 ? 0 : BucketStore.MINUTE.toNanos() * missing / capacity;
     }
 }

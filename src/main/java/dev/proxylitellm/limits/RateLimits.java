@@ -19,6 +19,9 @@ public final class RateLimits
     /** The client name the limits use for callers without a key. */
     public static final String ANONYMOUS = "anonymous";
 
+    /** The largest limit a token bucket can refill within a minute. */
+    static final long MAX_PER_MINUTE = 60_000_000_000L;
+
     private static final Pattern CLIENT = Pattern.compile("\\*|[A-Za-z0-9._-]{1,64}|sha256:[0-9a-f]{8}");
 
     /** One client's limits; 0 for none of that kind. */
@@ -92,6 +95,12 @@ public final class RateLimits
             if (value <= 0 || !(kind.equals("rpm") || kind.equals("tpm") || kind.equals("concurrent")))
             {
                 problems.add(where + ": '" + limit.strip() + "' is not rpm=N, tpm=N or concurrent=N with N > 0");
+                return null;
+            }
+            if (value > MAX_PER_MINUTE)
+            {
+                // Bucket4j refills at most one token a nanosecond.
+                problems.add(where + ": '" + limit.strip() + "' is above the largest limit, " + MAX_PER_MINUTE);
                 return null;
             }
             switch (kind)

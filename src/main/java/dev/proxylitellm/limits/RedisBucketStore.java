@@ -13,75 +13,80 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Token buckets kept in Redis (Bucket4j's compare-and-swap buckets over Lettuce), so that every
  * instance draws on the same counters. Every command is bounded by the configured timeout and
- * fails at once while Redis is disconnected (no queueing); the connection is made on first use,
- * tried again at most once a second while Redis is out, and reconnects by itself afterwards.
+ * fails at once while Redis is disconnected (no queueing). The connection is made in the
+ * background — at start, and again every second until it succeeds — so no call ever waits for it;
+ * once made, Lettuce reconnects by itself.
  */
 final class RedisBucketStore implements BucketStore
 {
     private static final String PREFIX = "proxy-litellm:rate-limit:";
-    private static final long CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Connecting and the handshake may take longer than a command: the first one loads Netty. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final long RETRY_SECONDS = 1;
 
     private final RedisClient client;
-    private final java.time.Duration timeout;
-    private final ReentrantLock connecting = new ReentrantLock();
+    private final RedisURI uri;
+    private final Duration timeout;
+    private volatile boolean closed;
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile ProxyManager<String> buckets;
-    private volatile long nextConnectNanos;
 
     RedisBucketStore(RedisSettings settings)
     {
         this.timeout = settings.timeout();
-        RedisURI uri = RedisURI.create(settings.url());
-        uri.setTimeout(timeout);
-        client = RedisClient.create(uri);
+        uri = RedisURI.create(settings.url());
+        uri.setTimeout(CONNECT_TIMEOUT);
+        client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
             .build());
+        connect();
+    }
+
+    private void connect()
+    {
+        if (closed)
+            return;
+        client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri).whenComplete((connected, failure) ->
+        {
+            if (failure != null)
+            {
+                CompletableFuture.delayedExecutor(RETRY_SECONDS, TimeUnit.SECONDS).execute(this::connect);
+                return;
+            }
+            connection = connected;
+            buckets = Bucket4jLettuce.casBasedBuilder(connected)
+                .requestTimeout(timeout)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(MINUTE))
+                .build();
+            if (closed)
+                connected.close();
+        });
     }
 
     @Override
     public Bucket bucket(String key, long perMinute)
     {
-        return buckets().builder().build(PREFIX + key + ":" + perMinute, () -> BucketStore.perMinute(perMinute));
-    }
-
-    private ProxyManager<String> buckets()
-    {
         ProxyManager<String> ready = buckets;
-        if (ready != null)
-            return ready;
-        if (System.nanoTime() < nextConnectNanos || !connecting.tryLock())
-            throw new IllegalStateException("Redis is not connected");
-        try
-        {
-            if (buckets != null)
-                return buckets;
-            nextConnectNanos = System.nanoTime() + CONNECT_RETRY_NANOS;
-            connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-            buckets = Bucket4jLettuce.casBasedBuilder(connection)
-                .requestTimeout(timeout)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(MINUTE))
-                .build();
-            return buckets;
-        }
-        finally
-        {
-            connecting.unlock();
-        }
+        if (ready == null)
+            throw new IllegalStateException("Redis is not connected yet");
+        return ready.builder().build(PREFIX + key + ":" + perMinute, () -> BucketStore.perMinute(perMinute));
     }
 
     @Override
     public void close()
     {
+        closed = true;
         StatefulRedisConnection<String, byte[]> open = connection;
         if (open != null)
             open.close();

@@ -100,8 +100,12 @@ public final class ProxyLogging
      * Encodes and writes on logback's own worker thread: a request thread never waits for the
      * console or the disk, and the encoders' per-thread buffers live on that one thread, which
      * stops with the webapp (on the container's pooled threads Tomcat reported them as leaks).
-     * Nothing is dropped: a full queue makes the caller wait rather than lose lines.
+     * Nothing is dropped: a full queue makes the caller wait rather than lose lines, and when the
+     * webapp stops the queue is written out in up to {@value #FLUSH_AT_STOP_MS} ms (logback's
+     * default, one second, lost the last lines of a busy TRACE log on a loaded machine).
      */
+    private static final int FLUSH_AT_STOP_MS = 30_000;
+
     private static AsyncAppender offThread(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender)
     {
         AsyncAppender async = new AsyncAppender();
@@ -110,6 +114,7 @@ public final class ProxyLogging
         async.setQueueSize(ASYNC_QUEUE);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(false);
+        async.setMaxFlushTime(FLUSH_AT_STOP_MS);
         async.setIncludeCallerData(false);
         async.addAppender(appender);
         async.start();

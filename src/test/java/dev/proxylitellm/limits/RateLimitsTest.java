@@ -37,9 +37,10 @@ class RateLimitsTest
     void eachBadRuleIsNamed()
     {
         List<String> problems = new ArrayList<>();
-        RateLimits.parse("rpm=5; a b:rpm=1; app:rps=3; app:rpm=0; app:rpm=2; app:tpm=9", "RATE_LIMITS", problems);
+        RateLimits.parse("rpm=5; a b:rpm=1; app:rps=3; app:rpm=0; app:rpm=2; app:tpm=9; other:tpm=100000000000", "RATE_LIMITS", problems);
 
-        assertEquals(5, problems.size(), problems.toString());
+        assertEquals(6, problems.size(), problems.toString());
+        assertTrue(problems.get(5).contains("above the largest limit"), problems.get(5));
         assertTrue(problems.get(0).startsWith("RATE_LIMITS rule 1 (rpm=5)"), problems.get(0));
         assertTrue(problems.get(2).contains("'rps=3' is not rpm=N, tpm=N or concurrent=N"), problems.get(2));
         assertTrue(problems.get(4).contains("app has limits already"), problems.get(4));
