@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Token buckets kept in Redis (Bucket4j's compare-and-swap buckets over Lettuce), so that every
  * instance draws on the same counters. Every command is bounded by the configured timeout and
- * fails at once while Redis is disconnected (no queueing). The connection is made in the
- * background — at start, and again every second until it succeeds — so no call ever waits for it;
- * once made, Lettuce reconnects by itself.
+ * fails at once while Redis is disconnected (no queueing). The start waits up to five seconds for
+ * the first connection; after that it is tried in the background every second until it succeeds,
+ * so no call ever waits for it. Once made, Lettuce reconnects by itself.
  */
 final class RedisBucketStore implements BucketStore
 {
@@ -50,20 +50,28 @@ final class RedisBucketStore implements BucketStore
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
             .build());
-        connect();
+        CompletableFuture<Void> first = connect();
+        try
+        {
+            first.get(CONNECT_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet)
+        {
+            // Calls start anyway; the limiter reports Redis as unavailable until it connects.
+        }
+        catch (InterruptedException x)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private void connect()
+    /** Connects, or schedules another try in a second; completes when this attempt ends. */
+    private CompletableFuture<Void> connect()
     {
         if (closed)
-            return;
-        client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri).whenComplete((connected, failure) ->
+            return CompletableFuture.completedFuture(null);
+        return client.connectAsync(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri).thenAccept(connected ->
         {
-            if (failure != null)
-            {
-                CompletableFuture.delayedExecutor(RETRY_SECONDS, TimeUnit.SECONDS).execute(this::connect);
-                return;
-            }
             connection = connected;
             buckets = Bucket4jLettuce.casBasedBuilder(connected)
                 .requestTimeout(timeout)
@@ -71,6 +79,10 @@ final class RedisBucketStore implements BucketStore
                 .build();
             if (closed)
                 connected.close();
+        }).toCompletableFuture().whenComplete((done, failure) ->
+        {
+            if (failure != null)
+                CompletableFuture.delayedExecutor(RETRY_SECONDS, TimeUnit.SECONDS).execute(this::connect);
         });
     }
 
