@@ -13,11 +13,8 @@ import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +29,6 @@ class AccessControlTest
     Path dir;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static String sha256(String key) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    }
 
     private HttpResponse<String> get(EmbeddedProxy proxy, String path, String header, String value) throws Exception
     {
@@ -96,7 +89,7 @@ class AccessControlTest
             }
 
             String log = Files.readString(dir.resolve("proxy.log"));
-            assertTrue(log.contains("GET /v1/models 200 route=models client=sha256:" + sha256(KEY_1).substring(0, 8) + " "), log);
+            assertTrue(log.contains("GET /v1/models 200 route=models client=sha256:" + TestConfig.keyDigest(KEY_1).substring(0, 8) + " "), log);
             assertFalse(log.contains(KEY_1), "a client key was logged");
             assertFalse(log.contains(KEY_2), "a client key was logged");
         }
@@ -107,7 +100,7 @@ class AccessControlTest
     {
         try (FakeUpstream upstream = FakeUpstream.start())
         {
-            Path keys = Files.writeString(dir.resolve("keys"), "# team A\nsha256:" + sha256(KEY_1) + "\n\n");
+            Path keys = Files.writeString(dir.resolve("keys"), "# team A\nsha256:" + TestConfig.keyDigest(KEY_1) + "\n\n");
             Map<String, String> config = TestConfig.against(upstream, dir.resolve("proxy.log"));
             config.put("PROXY_API_KEYS_FILE", keys.toString());
             try (EmbeddedProxy proxy = EmbeddedProxy.start(config))

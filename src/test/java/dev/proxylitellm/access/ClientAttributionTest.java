@@ -13,11 +13,8 @@ import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +29,10 @@ class ClientAttributionTest
     Path dir;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static String sha256(String key) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    }
 
     private Map<String, String> withNamedKeys(FakeUpstream upstream) throws Exception
     {
-        Path keys = Files.writeString(dir.resolve("keys"), "# apps\nsha256:" + sha256(BILLING_KEY) + " billing-bot\nsha256:" + sha256(OTHER_KEY) + "\n");
+        Path keys = Files.writeString(dir.resolve("keys"), "# apps\nsha256:" + TestConfig.keyDigest(BILLING_KEY) + " billing-bot\nsha256:" + TestConfig.keyDigest(OTHER_KEY) + "\n");
         Map<String, String> config = TestConfig.against(upstream, dir.resolve("proxy.log"));
         config.put("PROXY_API_KEYS_FILE", keys.toString());
         return config;
@@ -74,7 +67,7 @@ class ClientAttributionTest
         {
             assertEquals(200, call(proxy, OTHER_KEY).statusCode());
 
-            assertEquals("sha256:" + sha256(OTHER_KEY).substring(0, 8), upstream.takeRequest().header("x-litellm-customer-id"));
+            assertEquals("sha256:" + TestConfig.keyDigest(OTHER_KEY).substring(0, 8), upstream.takeRequest().header("x-litellm-customer-id"));
         }
     }
 
@@ -98,7 +91,7 @@ class ClientAttributionTest
                 "x-litellm-tags", "free", "x-litellm-spend-logs-metadata", "{\"cost\":0}");
 
             FakeUpstream.RecordedRequest request = upstream.takeRequest();
-            assertEquals("sha256:" + sha256(OTHER_KEY).substring(0, 8), request.header("x-litellm-customer-id"));
+            assertEquals("sha256:" + TestConfig.keyDigest(OTHER_KEY).substring(0, 8), request.header("x-litellm-customer-id"));
             assertEquals(1, request.headers().getValuesList("x-litellm-customer-id").size());
             assertNull(request.header("x-litellm-end-user-id"));
             assertNull(request.header("x-litellm-tags"));
@@ -149,9 +142,9 @@ class ClientAttributionTest
     {
         try (FakeUpstream upstream = FakeUpstream.start(); LogCapture log = LogCapture.start())
         {
-            String digest = sha256(BILLING_KEY);
+            String digest = TestConfig.keyDigest(BILLING_KEY);
             Path keys = Files.writeString(dir.resolve("keys"), "sha256:" + digest + " billing-bot\n"
-                + "sha256:" + sha256(OTHER_KEY) + " billing-bot\n" + "sha256:" + sha256("third") + " bad/name\n");
+                + "sha256:" + TestConfig.keyDigest(OTHER_KEY) + " billing-bot\n" + "sha256:" + TestConfig.keyDigest("third") + " bad/name\n");
             Map<String, String> config = TestConfig.against(upstream, dir.resolve("proxy.log"));
             config.put("PROXY_API_KEYS_FILE", keys.toString());
             try (EmbeddedProxy proxy = EmbeddedProxy.startAllowingFailure(config))
@@ -190,17 +183,17 @@ class ClientAttributionTest
             Map<String, String> config = withNamedKeys(upstream);
             Path keys = Path.of(config.get("PROXY_API_KEYS_FILE"));
             Path log = dir.resolve("proxy.log");
-            Files.writeString(keys, "sha256:" + sha256(BILLING_KEY) + " billing-bot\n");
+            Files.writeString(keys, "sha256:" + TestConfig.keyDigest(BILLING_KEY) + " billing-bot\n");
             try (EmbeddedProxy proxy = EmbeddedProxy.start(config))
             {
                 assertEquals(200, statusWith(proxy, BILLING_KEY));
                 assertEquals(401, statusWith(proxy, OTHER_KEY));
 
-                Files.writeString(keys, "sha256:" + sha256(OTHER_KEY) + " reporting-app\n");
+                Files.writeString(keys, "sha256:" + TestConfig.keyDigest(OTHER_KEY) + " reporting-app\n");
                 awaitStatus(proxy, OTHER_KEY, 200);
                 assertEquals(401, statusWith(proxy, BILLING_KEY));
 
-                Files.writeString(keys, "sha256:" + sha256(BILLING_KEY) + " billing-bot\nnot a digest line\n");
+                Files.writeString(keys, "sha256:" + TestConfig.keyDigest(BILLING_KEY) + " billing-bot\nnot a digest line\n");
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
                 while (!(Files.exists(log) && Files.readString(log).contains("PROXY_API_KEYS_FILE changed but is not valid"))
                     && System.nanoTime() < deadline)

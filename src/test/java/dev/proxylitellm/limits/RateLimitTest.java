@@ -12,12 +12,9 @@ import dev.proxylitellm.support.TestConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,14 +33,10 @@ class RateLimitTest
     Path dir;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static String sha256(String key) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    }
 
     private Map<String, String> config(FakeUpstream upstream, String rateLimits) throws Exception
     {
-        Path keys = Files.writeString(dir.resolve("keys"), "sha256:" + sha256(BILLING_KEY) + " billing-bot\nsha256:" + sha256(REPORTING_KEY) + " reporting\n");
+        Path keys = Files.writeString(dir.resolve("keys"), "sha256:" + TestConfig.keyDigest(BILLING_KEY) + " billing-bot\nsha256:" + TestConfig.keyDigest(REPORTING_KEY) + " reporting\n");
         Map<String, String> config = TestConfig.against(upstream, dir.resolve("proxy.log"));
         config.put("PROXY_API_KEYS_FILE", keys.toString());
         config.put("RATE_LIMITS", rateLimits);

@@ -17,6 +17,20 @@ public final class TestConfig
     {
     }
 
+    /** The hex SHA-256 of a client key, as a line of PROXY_API_KEYS_FILE holds it after {@code sha256:}. */
+    public static String keyDigest(String key)
+    {
+        try
+        {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        catch (java.security.NoSuchAlgorithmException x)
+        {
+            throw new IllegalStateException(x);
+        }
+    }
+
     /** A complete configuration pointing at {@code upstream}, logging to {@code logFile}. */
     public static Map<String, String> against(FakeUpstream upstream, Path logFile)
     {
