@@ -22,7 +22,7 @@ public final class LimitCost
         // Limits high enough that every call is admitted: the check's cost, not refusals, is measured.
         RateLimits limits = RateLimits.parse("*:rpm=100000000,tpm=10000000000", "RATE_LIMITS", new ArrayList<>());
         try (RateLimiter memory = new RateLimiter(limits);
-             RateLimiter shared = new RateLimiter(limits, new RedisSettings(redis, Duration.ofMillis(50), true), up -> { }))
+             RateLimiter shared = new RateLimiter(limits, new RedisSettings(redis, Duration.ofMillis(50), true, List.of()), up -> { }))
         {
             for (String[] round : new String[][]{{"memory", "warm-up"}, {"redis", "warm-up"}, {"memory", "measured"}, {"redis", "measured"}})
             {

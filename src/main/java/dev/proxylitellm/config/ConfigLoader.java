@@ -124,7 +124,6 @@ public final class ConfigLoader
         else if (!HEADER_TOKEN.matcher(clientIdHeader).matches())
             problems.add(ConfigKey.CLIENT_ID_HEADER + " is not a valid header name (or none)");
         RateLimits rateLimits = rateLimits(problems);
-        RedisSettings rateLimitRedis = rateLimitRedis(problems);
         String logLevel = LOG_LEVELS.get(value(ConfigKey.LOG_LEVEL).orElseThrow().toUpperCase(Locale.ROOT));
         if (logLevel == null)
             problems.add(ConfigKey.LOG_LEVEL + " must be one of DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, TRACE");
@@ -161,6 +160,7 @@ public final class ConfigLoader
         boolean forwardClientAddress = trueOrFalse(ConfigKey.FORWARD_CLIENT_ADDRESS, problems);
         URI upstreamProxy = baseUrl == null ? null : upstreamProxy(baseUrl, problems);
         List<X509Certificate> trustAnchors = trustAnchors(problems);
+        RedisSettings rateLimitRedis = rateLimitRedis(trustAnchors, problems);
         if (!problems.isEmpty())
             throw new ConfigException(problems, sources.stream().map(ConfigSource::name).toList());
         if (!baseUrl.getRawPath().replaceAll("/+$", "").endsWith("/v1"))
@@ -175,7 +175,7 @@ public final class ConfigLoader
             (int)Math.min(maxTargetBytes, Integer.MAX_VALUE), clientIdHeader, rateLimits, rateLimitRedis);
     }
 
-    private RedisSettings rateLimitRedis(List<String> problems)
+    private RedisSettings rateLimitRedis(List<X509Certificate> trustAnchors, List<String> problems)
     {
         long timeout = positive(ConfigKey.RATE_LIMIT_REDIS_TIMEOUT_MS, problems);
         boolean failOpen = trueOrFalse(ConfigKey.RATE_LIMIT_FAIL_OPEN, problems);
@@ -187,7 +187,7 @@ public final class ConfigLoader
             URI redis = new URI(url.get());
             if (!("redis".equals(redis.getScheme()) || "rediss".equals(redis.getScheme())) || redis.getHost() == null)
                 throw new URISyntaxException(url.get(), "not a Redis URL");
-            return new RedisSettings(redis, java.time.Duration.ofMillis(timeout), failOpen);
+            return new RedisSettings(redis, java.time.Duration.ofMillis(timeout), failOpen, trustAnchors);
         }
         catch (URISyntaxException x)
         {

@@ -1,5 +1,6 @@
 package dev.proxylitellm.limits;
 
+import dev.proxylitellm.upstream.UpstreamTls;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -8,6 +9,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -49,6 +51,9 @@ final class RedisBucketStore implements BucketStore
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+            // rediss:// trusts what the upstream does: the JVM's CAs and UPSTREAM_CA_FILE's, host name verified.
+            .sslOptions(SslOptions.builder().jdkSslProvider()
+                .sslContext(context -> context.trustManager(UpstreamTls.trustManager(settings.trustAnchors()))).build())
             .build());
         CompletableFuture<Void> first = connect();
         try

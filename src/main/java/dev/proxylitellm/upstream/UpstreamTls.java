@@ -38,17 +38,30 @@ public final class UpstreamTls
     {
         try
         {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[]{trustManager(extraTrustAnchors)}, null);
+            return context;
+        }
+        catch (GeneralSecurityException x)
+        {
+            throw new IllegalStateException("cannot set up TLS for the upstream", x);
+        }
+    }
+
+    /** Trusts what the JVM trusts and what {@code extraTrustAnchors} sign (Redis over TLS takes this). */
+    public static X509ExtendedTrustManager trustManager(List<X509Certificate> extraTrustAnchors)
+    {
+        try
+        {
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
             for (int i = 0; i < extraTrustAnchors.size(); i++)
                 anchors.setCertificateEntry("upstream-ca-" + i, extraTrustAnchors.get(i));
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[]{new EitherTrustManager(List.of(trustManager(anchors), trustManager(null)))}, null);
-            return context;
+            return new EitherTrustManager(List.of(trustManager(anchors), trustManager((KeyStore)null)));
         }
         catch (GeneralSecurityException | java.io.IOException x)
         {
-            throw new IllegalStateException("cannot set up TLS for the upstream", x);
+            throw new IllegalStateException("cannot set up TLS trust", x);
         }
     }
 

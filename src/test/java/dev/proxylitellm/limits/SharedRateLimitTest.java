@@ -150,4 +150,33 @@ class SharedRateLimitTest
             }
         }
     }
+
+    @Test
+    void overTlsRedisIsTrustedThroughUpstreamCaFileAndOnlySo() throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start(); RedisProcess redis = RedisProcess.startTls())
+        {
+            Map<String, String> trusted = config(upstream, redis, "trusted.log", "RATE_LIMITS", "*:rpm=2",
+                "RATE_LIMIT_REDIS_URL", redis.tlsUrl().toString(),
+                "UPSTREAM_CA_FILE", dev.proxylitellm.support.TestCertificates.get().caPem().toString());
+            try (EmbeddedProxy first = EmbeddedProxy.start(trusted);
+                 EmbeddedProxy second = EmbeddedProxy.start(config(upstream, redis, "second.log", "RATE_LIMITS", "*:rpm=2",
+                     "RATE_LIMIT_REDIS_URL", redis.tlsUrl().toString(),
+                     "UPSTREAM_CA_FILE", dev.proxylitellm.support.TestCertificates.get().caPem().toString())))
+            {
+                assertEquals(200, call(first).statusCode());
+                assertEquals(200, call(second).statusCode());
+                assertEquals(429, call(first).statusCode(), "the limit was not shared over TLS");
+            }
+            Map<String, String> untrusted = config(upstream, redis, "untrusted.log", "RATE_LIMITS", "*:rpm=1",
+                "RATE_LIMIT_REDIS_URL", redis.tlsUrl().toString());
+            try (EmbeddedProxy proxy = EmbeddedProxy.start(untrusted))
+            {
+                // Without the CA, the certificate is refused: Redis counts as unavailable and calls go through (fail open).
+                assertEquals(200, call(proxy).statusCode());
+                assertEquals(200, call(proxy).statusCode());
+                assertTrue(Files.readString(dir.resolve("untrusted.log")).contains("Redis for RATE_LIMITS is unavailable"));
+            }
+        }
+    }
 }

@@ -7,6 +7,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,23 +20,58 @@ import java.util.concurrent.TimeUnit;
 public final class RedisProcess implements AutoCloseable
 {
     private final int port;
+    private final int tlsPort;
+    private final List<String> tlsOptions;
     private Process process;
 
-    private RedisProcess(int port)
+    private RedisProcess(int port, int tlsPort, List<String> tlsOptions)
     {
         this.port = port;
+        this.tlsPort = tlsPort;
+        this.tlsOptions = tlsOptions;
+    }
+
+    /**
+     * Also listening for TLS ({@code rediss://}), with the test CA's server certificate (its key
+     * taken out of the PKCS12 store with openssl, as redis-server reads PEM).
+     */
+    public static RedisProcess startTls() throws Exception
+    {
+        TestCertificates certificates = TestCertificates.get();
+        Path key = certificates.caPem().resolveSibling("server-key.pem");
+        if (!Files.exists(key))
+        {
+            Process openssl = new ProcessBuilder("openssl", "pkcs12", "-in", certificates.serverKeyStore().toString(), "-nocerts", "-nodes",
+                "-passin", "pass:" + TestCertificates.PASSWORD, "-out", key.toString()).redirectErrorStream(true).start();
+            if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0)
+                throw new IllegalStateException("openssl could not extract the test key: " + new String(openssl.getInputStream().readAllBytes()));
+        }
+        RedisProcess redis = new RedisProcess(freePort(), freePort(), List.of("--tls-cert-file",
+            certificates.caPem().resolveSibling("server.pem").toString(), "--tls-key-file", key.toString(),
+            "--tls-ca-cert-file", certificates.caPem().toString(), "--tls-auth-clients", "no"));
+        redis.startAgain();
+        return redis;
+    }
+
+    /** The {@code rediss://} URL of the TLS port. */
+    public URI tlsUrl()
+    {
+        return URI.create("rediss://127.0.0.1:" + tlsPort);
     }
 
     public static RedisProcess start() throws Exception
     {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            port = socket.getLocalPort();
-        }
-        RedisProcess redis = new RedisProcess(port);
+        RedisProcess redis = new RedisProcess(freePort(), 0, List.of());
         redis.startAgain();
         return redis;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
     }
 
     public URI url()
@@ -46,8 +84,14 @@ public final class RedisProcess implements AutoCloseable
     {
         try
         {
-            process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--daemonize", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no"));
+            if (tlsPort > 0)
+            {
+                command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
+                command.addAll(tlsOptions);
+            }
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         }
         catch (IOException missing)
         {
