@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OpenAiSdkRetryTest
 {
-    private static final String SDK_VERSION = System.getProperty("openai-node.version", "7.59.0");
+    private static final String SDK_VERSION = System.getProperty("openai-node.version", "6.49.0");
 
     @TempDir
     Path dir;
