@@ -68,7 +68,7 @@ public final class RateLimiter implements AutoCloseable
             return Admission.UNLIMITED;
         try
         {
-            Admission admission = decide(client == null ? RateLimits.ANONYMOUS : client, own);
+            Admission admission = decide(RateLimits.clientName(client), own);
             storeAvailable(null);
             return admission;
         }
@@ -107,7 +107,7 @@ public final class RateLimiter implements AutoCloseable
     /** Charges {@code tokens} used by a call of {@code client}, once its response's usage is known. */
     public void chargeTokens(String client, long tokens)
     {
-        ClientState state = clients.get(client == null ? RateLimits.ANONYMOUS : client);
+        ClientState state = clients.get(RateLimits.clientName(client));
         if (state == null || state.tokens == null || tokens <= 0)
             return;
         try

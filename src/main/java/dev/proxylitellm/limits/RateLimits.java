@@ -16,8 +16,14 @@ public final class RateLimits
 {
     public static final RateLimits NONE = new RateLimits(Map.of(), null);
 
-    /** The client name the limits use for callers without a key. */
-    public static final String ANONYMOUS = "anonymous";
+    /** The client name the limits (and the metrics) use for callers without a key. */
+    private static final String ANONYMOUS = "anonymous";
+
+    /** The name {@code client} is known by: itself, or {@link #ANONYMOUS} for a caller without a key (null). */
+    public static String clientName(String client)
+    {
+        return client == null ? ANONYMOUS : client;
+    }
 
     /** The largest limit a token bucket can refill within a minute. */
     static final long MAX_PER_MINUTE = 60_000_000_000L;
@@ -121,7 +127,7 @@ public final class RateLimits
     /** The limits of {@code client} (null for a caller without a key), or null when it has none. */
     public Limits of(String client)
     {
-        Limits own = perClient.get(client == null ? ANONYMOUS : client);
+        Limits own = perClient.get(clientName(client));
         return own != null ? own : fallback;
     }
 

@@ -1,6 +1,7 @@
 package dev.proxylitellm.metrics;
 
 import dev.proxylitellm.http.Exchange;
+import dev.proxylitellm.limits.RateLimits;
 import dev.proxylitellm.usage.TokenUsage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -183,7 +184,7 @@ public final class ProxyMetrics implements ExchangeMetrics
         if (usage.isKnown())
         {
             String model = model(exchange.model());
-            String client = exchange.client() == null ? "anonymous" : exchange.client();
+            String client = RateLimits.clientName(exchange.client());
             if (usage.prompt() >= 0)
                 tokens.labelValues(model, client, "prompt").inc(usage.prompt());
             if (usage.completion() >= 0)
@@ -231,7 +232,7 @@ public final class ProxyMetrics implements ExchangeMetrics
     @Override
     public void rateLimited(String client, String kind)
     {
-        rateLimited.labelValues(client == null ? "anonymous" : client, kind).inc();
+        rateLimited.labelValues(RateLimits.clientName(client), kind).inc();
     }
 
     /** Publishes the upstream client's connection pools, request queues and threads. */
