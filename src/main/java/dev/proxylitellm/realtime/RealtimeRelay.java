@@ -231,7 +231,7 @@ public final class RealtimeRelay extends Endpoint
             framesOut.incrementAndGet();
             bytesOut.addAndGet(message.length());
             metrics.realtimeFrame("upstream_to_client", message.length());
-            clientSession.thenAccept(session -> session.getAsyncRemote().sendText(message, sentToClient(socket)));
+            clientSession.thenAccept(session -> session.getAsyncRemote().sendText(message, sentToClient(session, socket)));
             return null;
         }
 
@@ -255,19 +255,25 @@ public final class RealtimeRelay extends Endpoint
             framesOut.incrementAndGet();
             bytesOut.addAndGet(message.remaining());
             metrics.realtimeFrame("upstream_to_client", message.remaining());
-            clientSession.thenAccept(session -> session.getAsyncRemote().sendBinary(message, sentToClient(socket)));
+            clientSession.thenAccept(session -> session.getAsyncRemote().sendBinary(message, sentToClient(session, socket)));
             return null;
         }
 
-        private SendHandler sentToClient(WebSocket socket)
+        private SendHandler sentToClient(Session session, WebSocket socket)
         {
             return result ->
             {
                 if (result.isOK())
                     socket.request(1);
-                else
+                else if (session.isOpen())
                     // The client is gone: upstream hears "going away", not a dropped connection.
                     RealtimeRelay.this.onError(null, result.getException());
+                else
+                    // The session is closing: a client's own close fails the sends still pending (Tomcat does so
+                    // before it calls onClose), and onClose passes the client's code on. Going away only if
+                    // onClose never comes.
+                    CompletableFuture.delayedExecutor(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS)
+                        .execute(() -> RealtimeRelay.this.onError(null, result.getException()));
             };
         }
 
