@@ -3,6 +3,8 @@ package dev.proxylitellm.stream;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,8 +17,10 @@ import java.lang.reflect.Constructor;
  * connection at once when a servlet throws its {@code CloseNowException} after commit, quietly.
  * So on Tomcat the request is dispatched back to the servlet, which calls {@link #rethrow}.
  * Undertow (WildFly) has neither: its exchange's connection is closed, found by reflection.
- * Open Liberty offers no way at all; there the response ends cleanly (an event stream still
- * carries its error event).
+ * Open Liberty has neither, and its own abort ({@code finish(Exception)}) writes the terminating
+ * chunk first; there the socket under the HTTP channel (Netty's, or the channel framework's TCP
+ * link) is closed, found by reflection. Anywhere else the response ends cleanly (an event stream
+ * still carries its error event).
  */
 public final class BrokenResponses
 {
@@ -41,10 +45,10 @@ public final class BrokenResponses
         }
         catch (IOException | IllegalStateException refused)
         {
-            if (closeUndertowConnection(request))
+            if (closeUndertowConnection(request) || closeLibertySocket(response))
                 return false;
             // Only Tomcat turns an exception thrown after commit into a broken connection; other
-            // servers (Open Liberty) log it at length and end the response cleanly all the same.
+            // servers log it at length and end the response cleanly all the same.
             if (CLOSE_NOW == null || !request.isAsyncStarted())
                 return false;
             request.setAttribute(ATTRIBUTE, Boolean.TRUE);
@@ -66,6 +70,43 @@ public final class BrokenResponses
             Object exchange = unwrapped.getClass().getMethod("getExchange").invoke(unwrapped);
             Object connection = exchange.getClass().getMethod("getConnection").invoke(exchange);
             connection.getClass().getMethod("close").invoke(connection);
+            return true;
+        }
+        catch (ReflectiveOperationException | RuntimeException | LinkageError notPossible)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Closes the socket under an Open Liberty response: {@code SRTServletResponse.getIResponse()},
+     * its {@code HttpInboundConnection} ({@code HttpDispatcherLink}), then the Netty channel or the
+     * TCP device link. False elsewhere, or if Liberty's insides have moved.
+     */
+    private static boolean closeLibertySocket(ServletResponse response)
+    {
+        ServletResponse unwrapped = response;
+        while (unwrapped instanceof ServletResponseWrapper wrapper)
+            unwrapped = wrapper.getResponse();
+        String type = unwrapped.getClass().getName();
+        if (!type.startsWith("com.ibm.ws.") && !type.startsWith("io.openliberty."))
+            return false;
+        try
+        {
+            Object iResponse = unwrapped.getClass().getMethod("getIResponse").invoke(unwrapped);
+            Object connection = Reflection.field(iResponse, "conn");
+            if ((Boolean)connection.getClass().getMethod("isUsingNetty").invoke(connection))
+            {
+                Object context = Reflection.field(connection, "nettyContext");
+                Object channel = Reflection.call(context, "io.netty.channel.ChannelHandlerContext", "channel");
+                Reflection.call(channel, "io.netty.channel.ChannelOutboundInvoker", "close");
+                return true;
+            }
+            Object deviceLink = connection.getClass().getMethod("getHttpInboundDeviceLink").invoke(connection);
+            Object virtualConnection = connection.getClass().getMethod("getVC").invoke(connection);
+            Class<?> link = Class.forName("com.ibm.wsspi.channelfw.ConnectionLink", false, deviceLink.getClass().getClassLoader());
+            Class<?> vc = Class.forName("com.ibm.wsspi.channelfw.VirtualConnection", false, deviceLink.getClass().getClassLoader());
+            link.getMethod("close", vc, Exception.class).invoke(deviceLink, virtualConnection, new IOException("upstream failed after the response had started"));
             return true;
         }
         catch (ReflectiveOperationException | RuntimeException | LinkageError notPossible)

@@ -281,7 +281,7 @@ abstract class DeployedProxyContract implements FailurePathContract, LargeBodies
         throw new AssertionError("'" + text + "' was not logged to " + file);
     }
 
-    /** True where the WAR can break a response under way; Open Liberty and GlassFish cannot. */
+    /** True where the WAR can break a response under way; GlassFish cannot. */
     @Override
     public boolean breaksCutResponses()
     {

@@ -260,9 +260,9 @@ interface FailurePathContract
     }
 
     /**
-     * Whether the WAR can break the connection of a response already under way. Open Liberty and
-     * GlassFish have no way to (no sendError(-1), no close on an exception after commit, no
-     * reachable connection): a cut response there ends cleanly (an event stream after its error event).
+     * Whether the WAR can break the connection of a response already under way. GlassFish has no
+     * way to (no sendError(-1), no close on an exception after commit, no reachable connection): a
+     * cut response there ends cleanly (an event stream after its error event).
      */
     boolean breaksCutResponses();
 

@@ -12,7 +12,9 @@ import java.util.Map;
  * ({@code WLP_USER_DIR}), one server with the {@code servlet-6.0} and {@code websocket-2.1}
  * features, each deployment an exploded copy of the WAR named in {@code server.xml} as a
  * {@code <webApplication>}. Started with {@code bin/server run}, so system properties go into the
- * server's {@code jvm.options}, as an operator sets them.
+ * server's {@code jvm.options}, as an operator sets them. The HTTP transport is Liberty's default
+ * (Netty in 26.0.0.3: {@code useNettyTransport} defaults to true); {@code -Dliberty.transport=channel}
+ * picks the older channel framework, which earlier Liberty releases run.
  */
 public final class Liberty extends ServletContainer
 {
@@ -38,7 +40,8 @@ public final class Liberty extends ServletContainer
               </featureManager>
             """);
         server.append("  <httpEndpoint id=\"defaultHttpEndpoint\" host=\"127.0.0.1\" httpPort=\"").append(port)
-            .append("\" httpsPort=\"-1\"/>\n");
+            .append("\" httpsPort=\"-1\" useNettyTransport=\"").append(!"channel".equals(System.getProperty("liberty.transport")))
+            .append("\"/>\n");
         server.append("  <applicationMonitor updateTrigger=\"disabled\" dropinsEnabled=\"false\"/>\n");
         for (Deployment deployment : deployments)
         {

@@ -17,12 +17,6 @@ class OpenLiberty26IT extends DeployedProxyContract
         return "CWWKF0011I";
     }
 
-    @Override
-    public boolean breaksCutResponses()
-    {
-        return false;
-    }
-
     @BeforeAll
     void start() throws Exception
     {
