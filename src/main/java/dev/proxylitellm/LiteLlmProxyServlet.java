@@ -7,6 +7,7 @@ import dev.proxylitellm.errors.OpenAiError;
 import dev.proxylitellm.http.ClientConnectionListener;
 import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.Exchange;
+import dev.proxylitellm.http.FirstByteStages.Stage;
 import dev.proxylitellm.http.HonestBodyEnd;
 import dev.proxylitellm.limits.Admission;
 import dev.proxylitellm.limits.RateLimitErrors;
@@ -192,6 +193,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         }
         if (!admitted(exchange, proxyResponse))
             return;
+        if (!hasContent(clientRequest))
+            exchange.stages().reached(Stage.REQUEST_READ);
         super.service(clientRequest, proxyResponse);
         listenToTheClientConnection(clientRequest, exchange);
     }
@@ -241,7 +244,9 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget)
     {
         Request proxyRequest = super.newProxyRequest(clientRequest, rewrittenTarget);
-        exchange(clientRequest).proxyRequest(proxyRequest);
+        Exchange exchange = exchange(clientRequest);
+        exchange.proxyRequest(proxyRequest);
+        proxyRequest.onRequestSuccess(sent -> exchange.stages().reached(Stage.UPSTREAM_SENT));
         return proxyRequest;
     }
 
@@ -390,6 +395,8 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                 exchange.clientRequestInvalid(tooLarge);
                 throw new IOException("request body larger than " + max + " bytes");
             }
+            if (finished)
+                exchange.stages().reached(Stage.REQUEST_READ);
             output.add(input);
         };
     }
@@ -566,6 +573,7 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             }
             else
             {
+                exchange.stages().reached(Stage.UPSTREAM_FIRST_CONTENT);
                 super.onContent(serverResponse, chunk, demander);
             }
         }
@@ -652,12 +660,21 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
                 if (!clientRequest.getAsyncContext().getResponse().getOutputStream().isReady())
                     return Action.IDLE;
                 awaitingWritePossible.set(false);
+                exchange.stages().reached(Stage.CLIENT_FIRST_WRITE);
                 return super.process();
             }
             finally
             {
                 exchange.unlockClient(locked);
             }
+        }
+
+        /** A write, flushed, is complete. */
+        @Override
+        protected void onSuccess()
+        {
+            exchange.stages().reached(Stage.CLIENT_FLUSHED);
+            super.onSuccess();
         }
 
         /** After a false isReady() in process() no write is pending: the base class would complete one. */

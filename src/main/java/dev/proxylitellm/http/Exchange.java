@@ -45,6 +45,7 @@ public final class Exchange
     private final String route;
     private final Consumer<Exchange> onComplete;
     private final long startNanos = System.nanoTime();
+    private final FirstByteStages stages = new FirstByteStages(startNanos);
     private volatile String client;
     private volatile UsageObserver usage;
     private volatile int status;
@@ -60,7 +61,6 @@ public final class Exchange
     private volatile Throwable upstreamFailure;
     private volatile EventStreamTracker eventStream;
     private volatile EventSink sink;
-    private volatile long upstreamHeadersNanos;
     private volatile int upstreamStatus;
     private volatile long bytesIn;
     private volatile long bytesOut;
@@ -219,7 +219,7 @@ public final class Exchange
 
     public void upstreamHeaders(int status)
     {
-        upstreamHeadersNanos = System.nanoTime();
+        stages.reached(FirstByteStages.Stage.UPSTREAM_HEADERS);
         upstreamStatus = status;
     }
 
@@ -402,6 +402,12 @@ public final class Exchange
         return path;
     }
 
+    /** When the call reached each stage on the way to its first byte. */
+    public FirstByteStages stages()
+    {
+        return stages;
+    }
+
     public int upstreamStatus()
     {
         return upstreamStatus;
@@ -410,15 +416,15 @@ public final class Exchange
     /** Milliseconds from the client request to upstream's response headers, or -1 if none came. */
     public long upstreamTtfbMillis()
     {
-        long headers = upstreamHeadersNanos;
-        return headers == 0 ? -1 : (headers - startNanos) / 1_000_000;
+        long headers = stages.nanosTo(FirstByteStages.Stage.UPSTREAM_HEADERS);
+        return headers < 0 ? -1 : headers / 1_000_000;
     }
 
     /** Seconds from the client request to upstream's response headers, or -1 if none came. */
     public double upstreamTtfbSeconds()
     {
-        long headers = upstreamHeadersNanos;
-        return headers == 0 ? -1 : (headers - startNanos) / 1e9;
+        long headers = stages.nanosTo(FirstByteStages.Stage.UPSTREAM_HEADERS);
+        return headers < 0 ? -1 : headers / 1e9;
     }
 
     /** Milliseconds from the client request to completion (or to now, before it). */

@@ -1,11 +1,13 @@
 package dev.proxylitellm.metrics;
 
 import dev.proxylitellm.http.Exchange;
+import dev.proxylitellm.http.FirstByteStages;
 import dev.proxylitellm.limits.RateLimits;
 import dev.proxylitellm.usage.TokenUsage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -33,6 +35,10 @@ public final class ProxyMetrics implements ExchangeMetrics
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
     /** From a fast embedding call to a long reasoning stream. */
     private static final double[] DURATION_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600};
+
+    /** Fine below a millisecond, where the proxy's own part of a first byte lies; upstream's can take minutes. */
+    private static final double[] STAGE_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+        2.5, 5, 10, 30, 60, 120, 300};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Set<String> models = ConcurrentHashMap.newKeySet();
@@ -69,6 +75,17 @@ public final class ProxyMetrics implements ExchangeMetrics
         .classicUpperBounds(DURATION_BUCKETS)
         .withoutExemplars()
         .register(registry);
+    private final Histogram streamStages = Histogram.builder()
+        .name(PREFIX + "stream_first_byte_stage_seconds")
+        .help("For event streams: from the client's request to each stage on the way to the first byte the client gets"
+            + " (request_read, upstream_sent, upstream_headers, upstream_first_content, client_first_write, client_flushed)")
+        .labelNames("stage")
+        .classicOnly()
+        .classicUpperBounds(STAGE_BUCKETS)
+        .withoutExemplars()
+        .register(registry);
+    private final DistributionDataPoint[] stagePoints = java.util.Arrays.stream(FirstByteStages.Stage.all())
+        .map(stage -> streamStages.labelValues(stage.label())).toArray(DistributionDataPoint[]::new);
     private final Counter bytesIn = Counter.builder()
         .name(PREFIX + "request_bytes_total")
         .help("Request body bytes received from clients")
@@ -164,7 +181,10 @@ public final class ProxyMetrics implements ExchangeMetrics
     {
         inFlight.dec();
         if (exchange.eventStream() != null)
+        {
             openStreams.dec();
+            observeStages(exchange.stages());
+        }
         String route = exchange.route();
         requests.labelValues(route, method(exchange.method()), statusClass(exchange.status()), exchange.outcome().toString()).inc();
         duration.labelValues(route).observe(exchange.elapsedSeconds());
@@ -176,6 +196,16 @@ public final class ProxyMetrics implements ExchangeMetrics
         if (exchange.bytesOut() > 0)
             bytesOut.labelValues(route).inc(exchange.bytesOut());
         countTokens(exchange, route);
+    }
+
+    private void observeStages(FirstByteStages stages)
+    {
+        for (FirstByteStages.Stage stage : FirstByteStages.Stage.all())
+        {
+            long nanos = stages.nanosTo(stage);
+            if (nanos >= 0)
+                stagePoints[stage.ordinal()].observe(nanos / 1e9);
+        }
     }
 
     private void countTokens(Exchange exchange, String route)

@@ -232,6 +232,25 @@ class ObservabilityTest
     }
 
     @Test
+    void eachStreamsFirstByteIsTimedStageByStageInOrder()
+    {
+        String stages = "proxy_litellm_stream_first_byte_stage_seconds";
+        // The whole stream and the abandoned one; plain calls are not timed.
+        assertEquals(2, value(stages + "_count", "stage", "upstream_sent"));
+        assertTrue(value(stages + "_sum", "stage", "upstream_sent") >= value(stages + "_sum", "stage", "request_read"));
+        // The client reports a request sent once its write completed, which may be after upstream's answer began.
+        double previous = 0;
+        for (String stage : List.of("request_read", "upstream_headers", "upstream_first_content", "client_first_write", "client_flushed"))
+        {
+            assertEquals(2, value(stages + "_count", "stage", stage), stage);
+            double sum = value(stages + "_sum", "stage", stage);
+            assertTrue(sum >= previous, () -> stage + " came before the stage ahead of it:\n" + metrics.text());
+            previous = sum;
+        }
+        assertTrue(previous > 0);
+    }
+
+    @Test
     void bodyBytesAreCountedByRoute()
     {
         assertEquals(EMBEDDING_BODY.length(), value("proxy_litellm_request_bytes_total", "route", "embeddings"));
