@@ -9,6 +9,7 @@ import dev.proxylitellm.http.ConcurrencyLimit;
 import dev.proxylitellm.http.Exchange;
 import dev.proxylitellm.http.FirstByteStages.Stage;
 import dev.proxylitellm.http.HonestBodyEnd;
+import dev.proxylitellm.http.ReleasingReadListener;
 import dev.proxylitellm.limits.Admission;
 import dev.proxylitellm.limits.RateLimitErrors;
 import dev.proxylitellm.limits.RateLimiter;
@@ -430,10 +431,10 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         AsyncRequestContent content)
     {
         if (!honestBodyEnd)
-            return super.newProxyReadListener(clientRequest, proxyResponse, proxyRequest, content);
+            return new ReleasingReadListener(super.newProxyReadListener(clientRequest, proxyResponse, proxyRequest, content));
         try
         {
-            return super.newProxyReadListener(new HonestBodyEnd(clientRequest), proxyResponse, proxyRequest, content);
+            return new ReleasingReadListener(super.newProxyReadListener(new HonestBodyEnd(clientRequest), proxyResponse, proxyRequest, content));
         }
         catch (IOException x)
         {
