@@ -25,6 +25,8 @@ import java.lang.reflect.Constructor;
 public final class BrokenResponses
 {
     private static final String ATTRIBUTE = BrokenResponses.class.getName();
+    /** Why a response is broken, in the exceptions that break it. */
+    private static final String CUT = "upstream failed after the response had started";
     private static final Constructor<? extends IOException> CLOSE_NOW = closeNowException();
 
     private BrokenResponses()
@@ -106,7 +108,7 @@ public final class BrokenResponses
             Object virtualConnection = connection.getClass().getMethod("getVC").invoke(connection);
             Class<?> link = Class.forName("com.ibm.wsspi.channelfw.ConnectionLink", false, deviceLink.getClass().getClassLoader());
             Class<?> vc = Class.forName("com.ibm.wsspi.channelfw.VirtualConnection", false, deviceLink.getClass().getClassLoader());
-            link.getMethod("close", vc, Exception.class).invoke(deviceLink, virtualConnection, new IOException("upstream failed after the response had started"));
+            link.getMethod("close", vc, Exception.class).invoke(deviceLink, virtualConnection, new IOException(CUT));
             return true;
         }
         catch (ReflectiveOperationException | RuntimeException | LinkageError notPossible)
@@ -120,8 +122,7 @@ public final class BrokenResponses
     {
         if (request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(ATTRIBUTE) != null)
         {
-            String message = "upstream failed after the response had started";
-            throw CLOSE_NOW == null ? new IOException(message) : newCloseNow(message);
+            throw CLOSE_NOW == null ? new IOException(CUT) : newCloseNow(CUT);
         }
     }
 
