@@ -17,7 +17,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * An upstream of Server-Sent Events that never blocks a thread per stream: every request gets
  * {@code chunks} chat-completion chunks {@code gap} ms apart (query parameters, default 11 and
- * 100), then {@code data: [DONE]}. Each chunk carries its send time in epoch microseconds
+ * 100), then {@code data: [DONE]}; with {@code think} (ms, default 0) the headers go out first and
+ * the first chunk that long after them, the way a model's first token follows its API's headers. Each chunk carries its send time in epoch microseconds
  * ({@code "t"}), so a client on the same machine can tell how long it spent in between. Arg: port.
  */
 public final class SseUpstream
@@ -42,10 +43,16 @@ public final class SseUpstream
                 Fields query = Request.extractQueryParameters(request);
                 int chunks = query.get("chunks") == null ? 11 : Integer.parseInt(query.get("chunks").getValue());
                 long gap = query.get("gap") == null ? 100 : Long.parseLong(query.get("gap").getValue());
+                long think = query.get("think") == null ? 0 : Long.parseLong(query.get("think").getValue());
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
                 response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-                new Stream(response, callback, scheduler, chunks, gap).send(0);
+                Stream stream = new Stream(response, callback, scheduler, chunks, gap);
+                if (think > 0)
+                    response.write(false, ByteBuffer.allocate(0), Callback.from(
+                        () -> scheduler.schedule(() -> stream.send(0), think, TimeUnit.MILLISECONDS), callback::failed));
+                else
+                    stream.send(0);
                 return true;
             }
         });

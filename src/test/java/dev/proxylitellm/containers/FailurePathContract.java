@@ -259,6 +259,27 @@ interface FailurePathContract
             assertFalse(response.complete(), "the cut stream ended as if complete:\n" + response.raw());
     }
 
+    /** Headers alone are no answer yet: a stream that upstream cuts before its first event is a 502, which SDKs retry. */
+    @ParameterizedTest(name = "upstream thinks {0} ms")
+    @ValueSource(ints = {0, 300})
+    default void aStreamCutByUpstreamBeforeItsFirstEventIsA502(int thinkMs) throws Exception
+    {
+        upstream().script((request, exchange) ->
+        {
+            exchange.status(200).header("Content-Type", "text/event-stream");
+            exchange.write(new byte[0]);
+            Thread.sleep(thinkMs);
+            exchange.reset();
+        });
+        String body = "{\"stream\":true}";
+
+        RawHttp.RawResponse response = RawHttp.send(container().port(), "POST /llm/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+
+        assertEquals(502, response.status(), response.raw());
+        assertTrue(response.bodyText().contains("\"code\":\"upstream_error\""), response.raw());
+    }
+
     /**
      * Whether the WAR can break the connection of a response already under way. GlassFish has no
      * way to (no sendError(-1), no close on an exception after commit, no reachable connection): a

@@ -1,5 +1,6 @@
 package dev.proxylitellm.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Streams whose upstream fails or falls silent. */
 class SseFaultsTest
@@ -61,6 +64,29 @@ class SseFaultsTest
                 + "\"type\":\"upstream_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"), response.bodyText());
             // A client that ignores error events must still see that the answer is incomplete.
             assertFalse(response.complete(), "the cut stream ended with a terminating chunk:\n" + response.raw());
+        }
+    }
+
+    /** Headers alone are no answer yet: a stream that upstream cuts before its first event is a 502, which SDKs retry. */
+    @ParameterizedTest(name = "upstream thinks {0} ms")
+    @ValueSource(ints = {0, 300})
+    void aStreamCutByUpstreamBeforeItsFirstEventIsA502(int thinkMs) throws Exception
+    {
+        try (FakeUpstream upstream = FakeUpstream.start(); EmbeddedProxy proxy = proxy(upstream, 0))
+        {
+            upstream.script((request, exchange) ->
+            {
+                exchange.status(200).header("Content-Type", "text/event-stream");
+                exchange.write(new byte[0]);
+                Thread.sleep(thinkMs);
+                exchange.reset();
+            });
+
+            RawHttp.RawResponse response = rawStream(proxy);
+
+            assertEquals(502, response.status(), response.raw());
+            assertTrue(response.bodyText().contains("\"code\":\"upstream_error\""), response.raw());
+            assertTrue(response.complete(), response.raw());
         }
     }
 
