@@ -78,8 +78,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
     private static final String REJECTION_ATTRIBUTE = LiteLlmProxyServlet.class.getName() + ".rejection";
     private static final String SERVLET_PATH = "/v1";
     private static final int EVENT_STREAM_BUFFER_BYTES = 4096;
-    /** The base class's (private) name for a response's writer: found set, the writer counts as started. */
-    private static final String WRITER_ATTRIBUTE = AsyncMiddleManServlet.class.getName() + ".writeListener";
 
     private ProxyConfig config;
     private TargetRewriter targets;
@@ -366,30 +364,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             proxyResponse.setBufferSize(EVENT_STREAM_BUFFER_BYTES);
             exchange.eventStream(new EventStreamTracker());
             metrics.streamStarted();
-            registerWriterEarly(clientRequest, proxyResponse, serverResponse);
-        }
-    }
-
-    /**
-     * A write listener set after the request's own thread has returned gets its first
-     * onWritePossible() on another thread, and the base class sets it at upstream's first
-     * content: that hand-off sat between the first token's arrival and its write (0.07 ms alone,
-     * 0.4 ms on a busy machine). Set at upstream's headers, the hand-off happens while upstream
-     * is still thinking, and the first token is written on the thread that brought it.
-     */
-    private void registerWriterEarly(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse)
-    {
-        ProxyWriter writer = newProxyWriteListener(clientRequest, serverResponse);
-        clientRequest.setAttribute(WRITER_ATTRIBUTE, writer);
-        try
-        {
-            proxyResponse.getOutputStream().setWriteListener(writer);
-        }
-        catch (IOException | IllegalStateException x)
-        {
-            // Left to the base class, at the first content, as without this.
-            clientRequest.removeAttribute(WRITER_ATTRIBUTE);
-            _log.debug("Could not set the write listener at the response headers", x);
         }
     }
 
@@ -635,10 +609,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
         private final Exchange exchange;
         private final long contentLength;
         private boolean started;
-        /** The container's first onWritePossible() came: nothing is written before it (the base class's rule too). */
-        private volatile boolean writable;
-        /** Upstream's first content came: until then an upstream failure still gets its error response, not a 200. */
-        private volatile boolean contentOffered;
         /** Set while process() waits for the container's onWritePossible() after a false isReady(). */
         private final java.util.concurrent.atomic.AtomicBoolean awaitingWritePossible = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -648,21 +618,10 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             this.clientRequest = clientRequest;
             this.exchange = exchange(clientRequest);
             this.contentLength = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        }
-
-        @Override
-        public boolean offer(ByteBuffer content, Callback callback)
-        {
-            if (!contentOffered)
-            {
-                // Only upstream's first content comes before this: error events and keep-alives follow it.
-                contentOffered = true;
-                exchange.sink(this);
-                EventStreamTracker stream = exchange.eventStream();
-                if (stream != null)
-                    SseKeepAlive.start(getHttpClient().getScheduler(), config.sseKeepAliveMs(), exchange, stream, this);
-            }
-            return super.offer(content, callback);
+            exchange.sink(this);
+            EventStreamTracker stream = exchange.eventStream();
+            if (stream != null)
+                SseKeepAlive.start(getHttpClient().getScheduler(), config.sseKeepAliveMs(), exchange, stream, this);
         }
 
         @Override
@@ -681,8 +640,6 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             {
                 if (exchange.hasClientFailed() || exchange.isContainerDone())
                     throw new EofException("the client connection is gone");
-                if (!writable || !contentOffered)
-                    return Action.IDLE;
                 if (!started)
                 {
                     started = true;
@@ -721,19 +678,11 @@ public class LiteLlmProxyServlet extends AsyncMiddleManServlet
             super.onSuccess();
         }
 
-        /**
-         * The first call only opens the way (no write was made yet); after a false isReady() in
-         * process() no write is pending either: the base class would complete one.
-         */
+        /** After a false isReady() in process() no write is pending: the base class would complete one. */
         @Override
         public void onWritePossible()
         {
-            if (!writable)
-            {
-                writable = true;
-                iterate();
-            }
-            else if (awaitingWritePossible.compareAndSet(true, false))
+            if (awaitingWritePossible.compareAndSet(true, false))
                 iterate();
             else
                 super.onWritePossible();
