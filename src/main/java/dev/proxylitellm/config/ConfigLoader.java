@@ -36,6 +36,8 @@ public final class ConfigLoader
         "WARN", "WARN",
         "ERROR", "ERROR",
         "CRITICAL", "ERROR");
+    /** Real keys are far longer; below this, redacting a key would blank ordinary text. */
+    private static final int SHORT_SECRET = 8;
 
     private final List<ConfigSource> sources;
     private final List<String> warnings = new ArrayList<>();
@@ -105,6 +107,17 @@ public final class ConfigLoader
         return Optional.ofNullable(key.defaultValue());
     }
 
+    /**
+     * Every log line has each occurrence of a key blanked out: a key of a few characters (a test
+     * value such as "k") would blank those letters in ordinary words too.
+     */
+    private void warnIfShort(ConfigKey key, String secret)
+    {
+        if (secret != null && !secret.isBlank() && secret.length() < SHORT_SECRET)
+            warnings.add(key + " is only " + secret.length() + " characters long: log lines have every occurrence of it replaced by "
+                + "[REDACTED], ordinary words included");
+    }
+
     public ProxyConfig load()
     {
         warnings.clear();
@@ -134,6 +147,8 @@ public final class ConfigLoader
             ? OpenFiles.upstreamConnections(OpenFiles.limit()) : positive(ConfigKey.UPSTREAM_MAX_CONNECTIONS, problems);
         if (maxConnections > Integer.MAX_VALUE)
             problems.add(ConfigKey.UPSTREAM_MAX_CONNECTIONS + " is too large");
+        warnIfShort(ConfigKey.DS_KEY, dsKey);
+        warnIfShort(ConfigKey.LITELLM_API_KEY, liteLlmApiKey);
         if (dsKey != null && !headerValueIsSafe(dsKey))
             problems.add(ConfigKey.DS_KEY + " contains control characters");
         if (liteLlmApiKey != null && !headerValueIsSafe(liteLlmApiKey))

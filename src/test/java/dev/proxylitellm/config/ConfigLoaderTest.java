@@ -211,6 +211,19 @@ class ConfigLoaderTest
     }
 
     @Test
+    void aKeyOfAFewCharactersStartsWithAWarningThatNeverShowsIt()
+    {
+        Map<String, String> values = complete();
+        values.put("DS_KEY", "ab12");
+        ConfigLoader loader = new ConfigLoader(List.of(ConfigSource.ofMap("test", values)));
+
+        loader.load();
+
+        assertEquals(List.of("DS_KEY is only 4 characters long: log lines have every occurrence of it replaced by [REDACTED], "
+            + "ordinary words included"), loader.warnings());
+    }
+
+    @Test
     void aMisspeltKeyIsNamedWithTheKeyItMeantButNeverWithItsValue()
     {
         Map<String, String> values = complete();
