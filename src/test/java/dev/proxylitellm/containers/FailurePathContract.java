@@ -3,6 +3,7 @@ package dev.proxylitellm.containers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.proxylitellm.support.BackToBack;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -259,11 +261,31 @@ interface FailurePathContract
             assertFalse(response.complete(), "the cut stream ended as if complete:\n" + response.raw());
     }
 
-    /** Headers alone are no answer yet: a stream that upstream cuts before its first event is a 502, which SDKs retry. */
-    @ParameterizedTest(name = "upstream thinks {0} ms")
-    @ValueSource(ints = {0, 300})
-    default void aStreamCutByUpstreamBeforeItsFirstEventIsA502(int thinkMs) throws Exception
+    /** A small body sent chunked (all of it in the first packet, terminating chunk included) reaches upstream whole. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/llm", DEBUG_JSON})
+    default void aSmallChunkedBodyReachesUpstreamWhole(String deployment) throws Exception
     {
+        assumeTrue(forwardsSmallChunkedBodies(), "a known limit of this server");
+        upstream().drainRequests();
+        upstream().script(Scripts.json(200, "{\"ok\":true}"));
+        String body = "{\"model\":\"m\",\"messages\":[]}";
+
+        RawHttp.RawResponse response = RawHttp.send(container().port(), "POST " + deployment + "/v1/chat/completions HTTP/1.1\r\n"
+            + "Host: localhost\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n");
+
+        assertEquals(200, response.status(), response.raw());
+        assertEquals(body, upstream().takeRequest().bodyText());
+    }
+
+    /** Headers alone are no answer yet: a stream that upstream cuts before its first event is a 502, which SDKs retry. */
+    @ParameterizedTest(name = "{0}: upstream thinks {1} ms, body chunked: {2}")
+    @CsvSource({"/llm, 0, false", "/llm, 300, false", "/llm, 0, true", "/llm, 300, true",
+        DEBUG_JSON + ", 0, false", DEBUG_JSON + ", 300, false", DEBUG_JSON + ", 0, true", DEBUG_JSON + ", 300, true"})
+    default void aStreamCutByUpstreamBeforeItsFirstEventIsA502(String deployment, int thinkMs, boolean chunked) throws Exception
+    {
+        assumeTrue(!chunked || forwardsSmallChunkedBodies(), "a known limit of this server");
         upstream().script((request, exchange) ->
         {
             exchange.status(200).header("Content-Type", "text/event-stream");
@@ -272,9 +294,12 @@ interface FailurePathContract
             exchange.reset();
         });
         String body = "{\"stream\":true}";
+        String framed = chunked
+            ? "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n"
+            : "Content-Length: " + body.length() + "\r\n\r\n" + body;
 
-        RawHttp.RawResponse response = RawHttp.send(container().port(), "POST /llm/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        RawHttp.RawResponse response = RawHttp.send(container().port(), "POST " + deployment + "/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/json\r\n" + framed);
 
         assertEquals(502, response.status(), response.raw());
         assertTrue(response.bodyText().contains("\"code\":\"upstream_error\""), response.raw());
@@ -286,6 +311,16 @@ interface FailurePathContract
      * cut response there ends cleanly (an event stream after its error event).
      */
     boolean breaksCutResponses();
+
+    /**
+     * Whether a small chunked request body (all of it, terminating chunk included, in the first
+     * packet) reaches upstream whole. Open Liberty 26 does not: the body is never ended upstream
+     * and the call hangs until upstream's idle timeout (found 2026-12-02, open; see the README).
+     */
+    default boolean forwardsSmallChunkedBodies()
+    {
+        return true;
+    }
 
     /**
      * Whether the container itself drops the connection of a request whose chunked body is
