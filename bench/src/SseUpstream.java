@@ -18,8 +18,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * An upstream of Server-Sent Events that never blocks a thread per stream: every request gets
  * {@code chunks} chat-completion chunks {@code gap} ms apart (query parameters, default 11 and
  * 100), then {@code data: [DONE]}; with {@code think} (ms, default 0) the headers go out first and
- * the first chunk that long after them, the way a model's first token follows its API's headers. Each chunk carries its send time in epoch microseconds
- * ({@code "t"}), so a client on the same machine can tell how long it spent in between. Arg: port.
+ * the first chunk that long after them, the way a model's first token follows its API's headers.
+ * Each chunk carries its send time in epoch microseconds ({@code "t"}), so a client on the same
+ * machine can tell how long it spent in between. Arg: port.
  */
 public final class SseUpstream
 {
